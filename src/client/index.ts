@@ -1,0 +1,36 @@
+export { connect, ConnectOptions, API_PORT, API_SSL_PORT } from './connect';
+export {
+  RouterOSClient,
+  ClientOptions,
+  CallOptions,
+  CallResult,
+  StreamOptions,
+  StreamHandle,
+  StreamEnd,
+  ProtocolViolationError,
+} from './client';
+export { buildCommandWords, normaliseCommand, CommandParams, AttributeValue } from './command';
+export {
+  RouterOSError,
+  TrapError,
+  FatalError,
+  ConnectError,
+  ConnectionClosedError,
+  TimeoutError,
+  LoginError,
+  InputError,
+  TRAP_CATEGORIES,
+} from './errors';
+export { legacyResponse } from './login';
+export { parseValue, parseRowValues, ParsedRow, ParsedValue } from './values';
+export type { Attributes, TextEncoding } from '../protocol';
+export {
+  RouterOSSession,
+  SessionOptions,
+  SessionState,
+  ManagedStream,
+  ManagedStreamOptions,
+  StreamEndReason,
+} from './session';
+export { Backoff, BackoffOptions } from './backoff';
+export { isTextEncoding, TEXT_ENCODINGS } from '../protocol';

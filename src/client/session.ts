@@ -1,0 +1,304 @@
+import { EventEmitter } from 'node:events';
+import type { Attributes } from '../protocol';
+import { Backoff, BackoffOptions } from './backoff';
+import { CallOptions, CallResult, RouterOSClient, StreamHandle } from './client';
+import { buildCommandWords, checkTag, CommandParams } from './command';
+import { connect, ConnectOptions } from './connect';
+import { ConnectionClosedError, InputError, RouterOSError, TimeoutError } from './errors';
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface SessionOptions extends ConnectOptions {
+  /** Reconnect delays (default 1 s doubling to 30 s). */
+  backoff?: BackoffOptions;
+  /** How long a call made while (re)connecting waits for the connection, in ms (default: connectTimeout). */
+  waitForConnection?: number;
+}
+
+export type StreamEndReason = 'done' | 'cancelled' | 'error';
+
+export interface ManagedStreamOptions {
+  /** A stable tag so the stream can be cancelled by name (default generated). */
+  tag?: string;
+  onRow: (row: Attributes, tag: string) => void;
+  /** The stream is running on the router (`running`) or waiting for the connection (`waiting`). */
+  onState?: (state: 'running' | 'waiting') => void;
+  /** The stream stopped for good: the router ended it, it was cancelled, or it failed. */
+  onEnd?: (reason: StreamEndReason, error?: Error) => void;
+}
+
+/** A stream the session keeps alive: re-issued with the same tag after every reconnect. */
+export class ManagedStream {
+  readonly tag: string;
+  readonly command: string;
+  private readonly session: RouterOSSession;
+  private readonly params: CommandParams | undefined;
+  private readonly options: ManagedStreamOptions;
+  private handle: StreamHandle | undefined;
+  private ended = false;
+
+  constructor(
+    session: RouterOSSession,
+    command: string,
+    params: CommandParams | undefined,
+    tag: string,
+    options: ManagedStreamOptions,
+  ) {
+    this.session = session;
+    this.command = command;
+    this.params = params;
+    this.tag = tag;
+    this.options = options;
+  }
+
+  get running(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Starts it on `client`; called by the session on every (re)connect. */
+  attach(client: RouterOSClient): void {
+    if (this.ended) return;
+    const handle = client.stream(this.command, this.params, { tag: this.tag, onRow: this.options.onRow });
+    this.handle = handle;
+    this.options.onState?.('running');
+    handle.done.then(
+      (end) => {
+        if (this.handle !== handle) return;
+        this.finish(end.cancelled ? 'cancelled' : 'done');
+      },
+      (err: unknown) => {
+        if (this.handle !== handle) return;
+        this.handle = undefined;
+        if (client.closed) {
+          // The connection went; the session restarts us after reconnecting.
+          this.options.onState?.('waiting');
+        } else {
+          this.finish('error', err instanceof Error ? err : new Error(String(err)));
+        }
+      },
+    );
+  }
+
+  /** The connection is gone; wait for the next attach. */
+  detach(): void {
+    if (this.ended || !this.handle) return;
+    this.handle = undefined;
+    this.options.onState?.('waiting');
+  }
+
+  /** Cancels it on the router (when running) and forgets it. */
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    const handle = this.handle;
+    this.finish('cancelled');
+    if (handle) await this.session.cancelOnRouter(this.tag);
+  }
+
+  private finish(reason: StreamEndReason, error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.handle = undefined;
+    this.session.forget(this);
+    this.options.onEnd?.(reason, error);
+  }
+}
+
+/**
+ * One router, kept connected: connects, logs in, reconnects with backoff after any loss, and
+ * re-issues the streams it manages. Calls made while it is (re)connecting wait for it for a
+ * bounded time. Events: `state` (state, error?) once per change.
+ */
+export class RouterOSSession extends EventEmitter {
+  private readonly options: SessionOptions;
+  private readonly backoff: Backoff;
+  private readonly streams = new Map<string, ManagedStream>();
+  private client: RouterOSClient | undefined;
+  private currentState: SessionState = 'idle';
+  private error: Error | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private streamCounter = 0;
+  private reportedError: string | undefined;
+
+  constructor(options: SessionOptions) {
+    super();
+    this.options = options;
+    this.backoff = new Backoff(options.backoff);
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** Why the last attempt failed or the connection was lost. */
+  get lastError(): Error | undefined {
+    return this.error;
+  }
+
+  get connected(): boolean {
+    return this.currentState === 'connected' && this.client !== undefined && !this.client.closed;
+  }
+
+  /** Starts connecting (no-op when already started). */
+  start(): void {
+    if (this.currentState !== 'idle') return;
+    void this.connectNow();
+  }
+
+  async close(): Promise<void> {
+    if (this.currentState === 'closed') return;
+    this.setState('closed');
+    clearTimeout(this.retryTimer);
+    const streams = [...this.streams.values()];
+    for (const stream of streams) void stream.stop();
+    this.streams.clear();
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.close();
+  }
+
+  async call(command: unknown, params?: CommandParams, options: CallOptions = {}): Promise<CallResult> {
+    const client = await this.readyClient(options.timeout);
+    return client.call(command, params, options);
+  }
+
+  async oneshot(command: unknown, params?: CommandParams, options?: CallOptions): Promise<Attributes> {
+    const client = await this.readyClient(options?.timeout);
+    return client.oneshot(command, params, options);
+  }
+
+  async array(command: unknown, params?: CommandParams, options?: CallOptions): Promise<Attributes[]> {
+    const client = await this.readyClient(options?.timeout);
+    return client.array(command, params, options);
+  }
+
+  /**
+   * Registers a stream that survives reconnects. Throws InputError at once for bad input or a
+   * tag already in use.
+   */
+  stream(command: unknown, params: CommandParams | undefined, options: ManagedStreamOptions): ManagedStream {
+    const words = buildCommandWords(command, params);
+    if (this.currentState === 'closed') throw new ConnectionClosedError('the connection is closed');
+    let tag: string;
+    if (options.tag !== undefined && options.tag !== '') {
+      tag = checkTag(options.tag);
+      if (this.streams.has(tag) || this.client?.tags.includes(tag)) {
+        throw new InputError(`tag "${tag}" is already in use by a running command`, 'ETAGINUSE');
+      }
+    } else {
+      do tag = `s${++this.streamCounter}`;
+      while (this.streams.has(tag));
+    }
+    const stream = new ManagedStream(this, words[0], params, tag, options);
+    this.streams.set(tag, stream);
+    if (this.connected && this.client) stream.attach(this.client);
+    else options.onState?.('waiting');
+    return stream;
+  }
+
+  /** Whether a stream with this tag is registered. */
+  hasStream(tag: string): boolean {
+    return this.streams.has(tag);
+  }
+
+  /** Cancels a managed stream or any command in flight by tag. */
+  async cancel(tag: string): Promise<void> {
+    const stream = this.streams.get(tag);
+    if (stream) return stream.stop();
+    if (this.client && !this.client.closed && this.client.tags.includes(tag)) return this.client.cancel(tag);
+    throw new InputError(`no running command with tag "${tag}"`, 'ENOTAG');
+  }
+
+  /** @internal used by ManagedStream */
+  forget(stream: ManagedStream): void {
+    if (this.streams.get(stream.tag) === stream) this.streams.delete(stream.tag);
+  }
+
+  /** @internal used by ManagedStream: best effort, a lost connection already ended it. */
+  async cancelOnRouter(tag: string): Promise<void> {
+    const client = this.client;
+    if (!client || client.closed || !client.tags.includes(tag)) return;
+    await client.cancel(tag).catch(() => undefined);
+  }
+
+  private async readyClient(timeout?: number): Promise<RouterOSClient> {
+    if (this.connected && this.client) return this.client;
+    if (this.currentState === 'closed') throw new ConnectionClosedError('the connection is closed');
+    this.start();
+    const wait = timeout || this.options.waitForConnection || this.options.connectTimeout || 10_000;
+    return new Promise((resolve, reject) => {
+      const onState = (state: SessionState) => {
+        if (state === 'connected' && this.client) {
+          cleanup();
+          resolve(this.client);
+        } else if (state === 'closed') {
+          cleanup();
+          reject(new ConnectionClosedError('the connection is closed'));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const reason = this.error ? `: ${this.error.message}` : '';
+        reject(new TimeoutError(`not connected to the router within ${wait} ms${reason}`));
+      }, wait);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('state', onState);
+      };
+      this.on('state', onState);
+    });
+  }
+
+  private async connectNow(): Promise<void> {
+    // Retries stay 'disconnected': one state change per outage, not one per attempt.
+    if (this.currentState !== 'disconnected') this.setState('connecting');
+    let client: RouterOSClient;
+    try {
+      client = await connect(this.options);
+    } catch (err) {
+      if (this.currentState === 'closed') return;
+      this.error = err instanceof Error ? err : new Error(String(err));
+      this.setState('disconnected', this.error);
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.currentState === 'closed') {
+      await client.close();
+      return;
+    }
+    this.client = client;
+    this.error = undefined;
+    this.backoff.reset();
+    client.once('close', (err: RouterOSError | undefined) => this.onLost(client, err));
+    this.setState('connected');
+    for (const stream of this.streams.values()) {
+      try {
+        stream.attach(client);
+      } catch {
+        // The client closed between the checks: onLost will restart it later.
+      }
+    }
+  }
+
+  private onLost(client: RouterOSClient, err: Error | undefined): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    for (const stream of this.streams.values()) stream.detach();
+    if (this.currentState === 'closed') return;
+    this.error = err;
+    this.setState('disconnected', err);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connectNow(), this.backoff.next());
+  }
+
+  private setState(state: SessionState, error?: Error): void {
+    const sameReason = this.reportedError === error?.message;
+    if (state === this.currentState && (state !== 'disconnected' || sameReason)) return;
+    this.reportedError = error?.message;
+    this.currentState = state;
+    this.emit('state', state, error);
+  }
+}

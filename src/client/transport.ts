@@ -1,0 +1,74 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { ConnectError } from './errors';
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  /** `true` for API-SSL with default checks, or Node TLS options (ca, cert, rejectUnauthorized ...). */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Milliseconds to wait for TCP (and TLS) to be up. */
+  connectTimeout: number;
+}
+
+const FRIENDLY: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the API service enabled on that port?)',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset by the router',
+};
+
+function describeSocketError(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? '';
+  if (/CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(code)) return `TLS certificate check failed: ${err.message}`;
+  return FRIENDLY[code] ?? err.message;
+}
+
+/**
+ * Opens a TCP or TLS socket and resolves once it is ready to carry the API, or rejects with a
+ * ConnectError that names the host and says what went wrong in words a network admin knows.
+ */
+export function openSocket(options: TransportOptions): Promise<net.Socket> {
+  const { host, port, connectTimeout } = options;
+  const where = `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    let socket: net.Socket;
+    const readyEvent = options.tls ? 'secureConnect' : 'connect';
+    try {
+      if (options.tls) {
+        const tlsOptions: tls.ConnectionOptions = options.tls === true ? {} : { ...options.tls };
+        // SNI only for names; an IP address as servername is not allowed.
+        if (tlsOptions.servername === undefined && net.isIP(host) === 0) tlsOptions.servername = host;
+        socket = tls.connect({ ...tlsOptions, host, port });
+      } else {
+        socket = net.connect({ host, port });
+      }
+    } catch (err) {
+      reject(new ConnectError(`cannot connect to ${where}: ${String(err)}`, 'ECONNECT', err));
+      return;
+    }
+    const timer = setTimeout(() => {
+      cleanup();
+      socket.destroy();
+      reject(new ConnectError(`cannot connect to ${where}: no answer within ${connectTimeout} ms`, 'ETIMEOUT'));
+    }, connectTimeout);
+    const onError = (err: NodeJS.ErrnoException) => {
+      cleanup();
+      socket.destroy();
+      reject(new ConnectError(`cannot connect to ${where}: ${describeSocketError(err)}`, err.code ?? 'ECONNECT', err));
+    };
+    const onReady = () => {
+      cleanup();
+      resolve(socket);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.off(readyEvent, onReady);
+    };
+    socket.once('error', onError);
+    socket.once(readyEvent, onReady);
+  });
+}

@@ -1,0 +1,142 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { API_PORT, API_SSL_PORT, isTextEncoding, RouterOSSession, SessionState } from '../client';
+import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection-types';
+
+interface ConnectionDef extends NodeDef {
+  host: string;
+  port: string | number;
+  username: string;
+  useTls: boolean;
+  tlsConfig: string;
+  encoding: string;
+  timeout: string | number;
+}
+
+interface TlsConfigNode extends Node {
+  addTLSOptions(options: ConnectionOptions): void;
+}
+
+const CLOSE_WAIT_MS = 5000;
+
+function positiveNumber(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * The config node: owns one session (one authenticated connection) for every node that uses
+ * it. The first user to register opens it, the last to leave closes it; each state change is
+ * logged once and shown on every user.
+ */
+export = function (RED: NodeAPI): void {
+  function RouterOSConnection(this: RouterOSConnectionNode, def: ConnectionDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this as RouterOSConnectionNode & {
+      label: string;
+      session: RouterOSSession | undefined;
+      callTimeout: number;
+    };
+    const users = new Map<string, ConnectionUser>();
+    const useTls = def.useTls === true;
+    const host = (def.host || '').trim() || '127.0.0.1';
+    const port = positiveNumber(def.port, useTls ? API_SSL_PORT : API_PORT);
+    const timeoutMs = positiveNumber(def.timeout, 10) * 1000;
+    node.label = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    node.callTimeout = timeoutMs;
+    node.session = undefined;
+    let state: SessionState = 'idle';
+    let stateError: Error | undefined;
+
+    function tlsOptions(): boolean | ConnectionOptions {
+      if (!useTls) return false;
+      const options: ConnectionOptions = {};
+      const tlsNode = def.tlsConfig ? (RED.nodes.getNode(def.tlsConfig) as TlsConfigNode | null) : null;
+      if (tlsNode && typeof tlsNode.addTLSOptions === 'function') tlsNode.addTLSOptions(options);
+      if (options.rejectUnauthorized === false) {
+        node.warn(RED._('routeros-connection.warn.tls-unverified', { router: node.label }));
+      }
+      return options;
+    }
+
+    function openSession(): RouterOSSession {
+      const session = new RouterOSSession({
+        host,
+        port,
+        tls: tlsOptions(),
+        username: def.username || 'admin',
+        password: node.credentials?.password ?? '',
+        encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
+        connectTimeout: timeoutMs,
+        timeout: timeoutMs,
+        idleProbeInterval: Math.max(30_000, timeoutMs),
+        probeTimeout: timeoutMs,
+      });
+      session.on('state', (next: SessionState, error: Error | undefined) => {
+        state = next;
+        stateError = error;
+        if (next === 'connected') node.log(RED._('routeros-connection.log.connected', { router: node.label }));
+        if (next === 'disconnected') {
+          node.warn(
+            RED._('routeros-connection.log.disconnected', { router: node.label, reason: error?.message ?? '' }),
+          );
+        }
+        for (const user of users.values()) user.onConnectionState(next, error);
+      });
+      return session;
+    }
+
+    node.register = (user: ConnectionUser): RouterOSSession => {
+      users.set(user.node.id, user);
+      if (!node.session) node.session = openSession();
+      user.onConnectionState(node.session.state === 'idle' ? 'connecting' : state, stateError);
+      node.session.start();
+      return node.session;
+    };
+
+    node.deregister = async (user: ConnectionUser): Promise<void> => {
+      users.delete(user.node.id);
+      if (users.size > 0 || !node.session) return;
+      const session = node.session;
+      node.session = undefined;
+      state = 'idle';
+      await closeWithin(session, CLOSE_WAIT_MS);
+    };
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      users.clear();
+      const session = node.session;
+      node.session = undefined;
+      if (!session) {
+        done();
+        return;
+      }
+      closeWithin(session, CLOSE_WAIT_MS).then(done, done);
+    });
+  }
+
+  RED.nodes.registerType<RouterOSConnectionNode, ConnectionDef, unknown, { password?: string }>(
+    'routeros-connection',
+    RouterOSConnection,
+    {
+      credentials: { password: { type: 'password' } },
+    },
+  );
+};
+
+/** Closes the session, giving up waiting after `ms` so a close handler always finishes. */
+function closeWithin(session: RouterOSSession, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    session.close().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}

@@ -1,0 +1,8 @@
+export { RouterOSSimulator } from './server';
+export { SimulatorOptions, SimulatorFaults, TlsMaterial, ConnectionInfo, CommandEvent, defaultFaults } from './types';
+export { SimRouter, Table, Row, ChangeEvent, RouterError } from './router';
+export { createScriptedServer, ScriptedServer, ScriptStep, ScriptSentence, ScriptedServerOptions } from './scripted';
+export { compileQuery, QueryError, QueryPredicate, PropertyLookup } from './query';
+export { legacyResponse } from './login';
+export { CERT_DIR, isLoopbackHost } from './transport';
+export { parseCliArgs, runCli, USAGE } from './cli';

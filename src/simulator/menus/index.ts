@@ -1,0 +1,48 @@
+import { Handler, Words, trap } from '../context';
+import { interfaceMenu } from './interface';
+import { ipAddressMenu } from './ip-address';
+import { ping } from './ping';
+import { identityMenu, resourceMenu } from './system';
+import { userActiveMenu } from './user';
+
+/**
+ * The menu tree: menu path → its commands. Menus with no commands of their own are listed so
+ * that paths through them resolve. `/login`, `/cancel` and `/quit` belong to the session.
+ */
+const MENUS: Record<string, Record<string, Handler>> = {
+  '': { ping },
+  interface: interfaceMenu,
+  ip: {},
+  'ip/address': ipAddressMenu,
+  system: {},
+  'system/identity': identityMenu,
+  'system/resource': resourceMenu,
+  tool: { ping },
+  user: {},
+  'user/active': userActiveMenu,
+};
+
+export type Resolution = { handler: Handler } | { traps: Words[] };
+
+/**
+ * Finds the handler for a command path. The failures are worded as RouterOS 7 words them: a
+ * path through a missing menu gets two traps, `no such command or directory (<part>)` (category
+ * 0) and `no such command prefix` (a real router's transcript shows exactly this pair); a known
+ * menu without that command gets `no such command`.
+ */
+export function resolveCommand(path: string): Resolution {
+  if (!path.startsWith('/')) return { traps: [trap('no such command')] };
+  const parts = path.slice(1).split('/');
+  const name = parts.pop() as string;
+  let menu = '';
+  for (const part of parts) {
+    const next = menu === '' ? part : `${menu}/${part}`;
+    if (!Object.prototype.hasOwnProperty.call(MENUS, next)) {
+      return { traps: [trap(`no such command or directory (${part})`, 0), trap('no such command prefix')] };
+    }
+    menu = next;
+  }
+  const commands = MENUS[menu];
+  const handler = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  return handler ? { handler } : { traps: [trap('no such command')] };
+}

@@ -1,0 +1,408 @@
+import { EventEmitter } from 'node:events';
+import { isIPv4 } from 'node:net';
+import { formatId, formatUptime } from './format';
+
+/** One item of a menu: property name → value, in the order the router prints them. */
+export type Row = Map<string, string>;
+
+export interface ChangeEvent {
+  /** Menu path of the table: `interface`, `ip/address`, `user/active`. */
+  table: string;
+  kind: 'add' | 'set' | 'remove';
+  id: string;
+  /** A copy of the item after the change (before it, for `remove`). */
+  row: ReadonlyMap<string, string>;
+}
+
+/**
+ * A refusal the router answers with `!trap`. Router methods throw it; command handlers turn it
+ * into `!trap =category=N =message=...` followed by `!done`.
+ */
+export class RouterError extends Error {
+  readonly category: number | undefined;
+  constructor(message: string, category?: number) {
+    super(message);
+    this.name = 'RouterError';
+    this.category = category;
+  }
+}
+
+export const NO_SUCH_ITEM = 'no such item';
+
+/** Normalises yes/no/true/false to the yes/no the interface menu prints; undefined otherwise. */
+function yesNo(value: string): 'yes' | 'no' | undefined {
+  if (value === 'yes' || value === 'true') return 'yes';
+  if (value === 'no' || value === 'false') return 'no';
+  return undefined;
+}
+
+/** An ordered list of items with `.id`s, which reports every change to its router. */
+export class Table {
+  readonly name: string;
+  private readonly items: Row[] = [];
+  private nextId = 1;
+  private readonly notify: (event: ChangeEvent) => void;
+
+  constructor(name: string, notify: (event: ChangeEvent) => void) {
+    this.name = name;
+    this.notify = notify;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The items in print order. Do not mutate them: use update(). */
+  rows(): readonly Row[] {
+    return this.items;
+  }
+
+  /** Finds an item by `.id` (`*1`) or, like a real router, by its `name`. */
+  find(idOrName: string): Row | undefined {
+    const byId = this.items.find((row) => row.get('.id') === idOrName);
+    return byId ?? this.items.find((row) => row.get('name') === idOrName);
+  }
+
+  /** Like find, but throws `no such item`. */
+  require(idOrName: string): Row {
+    const row = this.find(idOrName);
+    if (!row) throw new RouterError(NO_SUCH_ITEM);
+    return row;
+  }
+
+  /** Adds an item (its `.id` is allocated here and comes first); returns the new `.id`. */
+  add(fields: Iterable<[string, string]>): string {
+    const id = formatId(this.nextId++);
+    const row: Row = new Map([['.id', id]]);
+    for (const [k, v] of fields) if (k !== '.id') row.set(k, v);
+    this.items.push(row);
+    this.notify({ table: this.name, kind: 'add', id, row: new Map(row) });
+    return id;
+  }
+
+  /**
+   * Applies changes in place (new properties go last, existing ones keep their place). Like a
+   * router, it reports a change only when a value really changed.
+   */
+  update(idOrName: string, changes: Iterable<[string, string]>): void {
+    const row = this.require(idOrName);
+    let changed = false;
+    for (const [k, v] of changes) {
+      if (k === '.id' || row.get(k) === v) continue;
+      row.set(k, v);
+      changed = true;
+    }
+    if (changed) this.notify({ table: this.name, kind: 'set', id: row.get('.id') as string, row: new Map(row) });
+  }
+
+  /** Removes a property from an item (e.g. an emptied comment). */
+  unset(idOrName: string, property: string): void {
+    const row = this.require(idOrName);
+    if (row.delete(property)) {
+      this.notify({ table: this.name, kind: 'set', id: row.get('.id') as string, row: new Map(row) });
+    }
+  }
+
+  remove(idOrName: string): void {
+    const row = this.require(idOrName);
+    this.items.splice(this.items.indexOf(row), 1);
+    this.notify({ table: this.name, kind: 'remove', id: row.get('.id') as string, row: new Map(row) });
+  }
+}
+
+export interface RouterInit {
+  identity?: string;
+}
+
+const INTERFACE_SETTABLE = new Set(['name', 'mtu', 'disabled', 'comment']);
+const ADDRESS_SETTABLE = new Set(['address', 'interface', 'comment', 'disabled']);
+
+/** Static parts of `/system/resource/print`, like a CHR running 7.18.2. */
+const RESOURCE_STATIC = {
+  version: '7.18.2 (stable)',
+  'build-time': '2025-03-11 11:59:04',
+  'factory-software': '7.1',
+  'total-memory': 1_073_741_824,
+  cpu: 'QEMU',
+  'cpu-count': '2',
+  'cpu-frequency': '2400',
+  'total-hdd-space': '134217728',
+  'architecture-name': 'x86_64',
+  'board-name': 'CHR QEMU Standard PC (i440FX + PIIX, 1996)',
+  platform: 'MikroTik',
+};
+
+/**
+ * The in-memory RouterOS 7 model behind the simulator. Tests may change it directly
+ * (`router.setInterface('ether1', { disabled: 'yes' })`); every change is emitted as a `change`
+ * event, which is what `listen` commands stream. Values are strings, as on the wire.
+ */
+export class SimRouter extends EventEmitter {
+  identity: string;
+  readonly interfaces: Table;
+  readonly addresses: Table;
+  readonly activeUsers: Table;
+  /** When the router (re)booted; uptime counts from here. */
+  bootTime = Date.now();
+  private cpuLoad = 3;
+  private writeSectors = 0;
+  /** Events held back while a command runs, so its reply goes out before its side effects. */
+  private held: ChangeEvent[] | undefined;
+
+  constructor(init: RouterInit = {}) {
+    super();
+    this.setMaxListeners(0);
+    this.identity = init.identity ?? 'MikroTik';
+    const notify = (event: ChangeEvent): void => this.notify(event);
+    this.interfaces = new Table('interface', notify);
+    this.addresses = new Table('ip/address', notify);
+    this.activeUsers = new Table('user/active', notify);
+    // Field order matches the API documentation's transcript word for word.
+    for (const name of ['ether1', 'ether2']) {
+      this.interfaces.add([
+        ['disabled', 'no'],
+        ['dynamic', 'no'],
+        ['running', 'yes'],
+        ['name', name],
+        ['mtu', '1500'],
+        ['type', 'ether'],
+      ]);
+    }
+  }
+
+  /** Looks up a table by menu path. */
+  table(menu: string): Table | undefined {
+    switch (menu) {
+      case 'interface':
+        return this.interfaces;
+      case 'ip/address':
+        return this.addresses;
+      case 'user/active':
+        return this.activeUsers;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * What `print` on a menu would return, as plain objects (for tests): `print('/ip/address')`,
+   * `print('interface')`, `print('/system/resource/print')`. Throws on an unknown menu.
+   */
+  print(menu: string): Array<Record<string, string>> {
+    const path = menu.replace(/^\/+/, '').replace(/\/(print|getall)$/, '');
+    const table = this.table(path);
+    if (table) return table.rows().map((row) => Object.fromEntries(row));
+    if (path === 'system/identity') return [{ name: this.identity }];
+    if (path === 'system/resource') return [Object.fromEntries(this.resource())];
+    throw new Error(`the simulator has no menu ${menu}`);
+  }
+
+  /**
+   * Runs `fn` with change events held back, then emits them. The simulator wraps each command
+   * in this so that a `set`'s `!done` is written before the listen `!re` it causes (the order
+   * in the API documentation's transcript).
+   */
+  holdEvents<T>(fn: () => T): T {
+    if (this.held) return fn();
+    const held: ChangeEvent[] = [];
+    this.held = held;
+    try {
+      return fn();
+    } finally {
+      this.held = undefined;
+      for (const event of held) this.emit('change', event);
+    }
+  }
+
+  private notify(event: ChangeEvent): void {
+    if (this.held) this.held.push(event);
+    else this.emit('change', event);
+  }
+
+  // ---- /system/identity -------------------------------------------------------------------
+
+  setIdentity(name: string): void {
+    this.identity = name;
+  }
+
+  // ---- /interface -------------------------------------------------------------------------
+
+  /** A copy of the interface as a plain object, or undefined. */
+  getInterface(idOrName: string): Record<string, string> | undefined {
+    const row = this.interfaces.find(idOrName);
+    return row ? Object.fromEntries(row) : undefined;
+  }
+
+  /** Adds an interface (defaults: an enabled, running ether with MTU 1500); returns its `.id`. */
+  addInterface(props: { name: string } & Record<string, string>): string {
+    if (this.interfaces.rows().some((row) => row.get('name') === props.name)) {
+      throw new RouterError('already have interface with such name', 1);
+    }
+    const disabled = yesNo(props.disabled ?? 'no') ?? 'no';
+    const fields: Array<[string, string]> = [
+      ['disabled', disabled],
+      ['dynamic', props.dynamic ?? 'no'],
+      ['running', props.running ?? (disabled === 'yes' ? 'no' : 'yes')],
+      ['name', props.name],
+      ['mtu', props.mtu ?? '1500'],
+      ['type', props.type ?? 'ether'],
+    ];
+    if (props.comment) fields.push(['comment', props.comment]);
+    return this.interfaces.add(fields);
+  }
+
+  /**
+   * Changes an interface as `/interface/set` does: `disabled` also switches `running`, an empty
+   * `comment` removes it. Throws RouterError on an unknown item, property or bad value.
+   */
+  setInterface(idOrName: string, props: Record<string, string>): void {
+    const row = this.interfaces.require(idOrName);
+    const changes: Array<[string, string]> = [];
+    let dropComment = false;
+    for (const [key, value] of Object.entries(props)) {
+      if (!INTERFACE_SETTABLE.has(key)) throw new RouterError(`unknown parameter ${key}`);
+      if (key === 'disabled') {
+        const v = yesNo(value);
+        if (!v) throw new RouterError('value of disabled must be yes or no', 1);
+        changes.push(['disabled', v], ['running', v === 'yes' ? 'no' : 'yes']);
+      } else if (key === 'mtu') {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < 68 || n > 65535) {
+          throw new RouterError('value of mtu out of range (68..65535)', 1);
+        }
+        changes.push(['mtu', String(n)]);
+      } else if (key === 'name') {
+        if (value === '') throw new RouterError('name must not be empty', 1);
+        const other = this.interfaces.find(value);
+        if (other && other !== row) throw new RouterError('already have interface with such name', 1);
+        changes.push(['name', value]);
+      } else if (value === '') {
+        dropComment = true;
+      } else {
+        changes.push([key, value]);
+      }
+    }
+    const id = row.get('.id') as string;
+    this.interfaces.update(id, changes);
+    if (dropComment) this.interfaces.unset(id, 'comment');
+  }
+
+  removeInterface(idOrName: string): void {
+    this.interfaces.remove(idOrName);
+  }
+
+  // ---- /ip/address ------------------------------------------------------------------------
+
+  /**
+   * Adds an address as `/ip/address/add` does; returns its `.id`. `address` is IPv4 with an
+   * optional prefix length (default /32); `interface` must exist (by name or `.id`).
+   */
+  addAddress(props: { address: string; interface: string; comment?: string; disabled?: string }): string {
+    const { address, network } = parseAddress(props.address);
+    const iface = this.requireInterfaceName(props.interface);
+    const disabled = props.disabled === undefined ? 'false' : toTrueFalse(props.disabled, 'disabled');
+    const fields: Array<[string, string]> = [
+      ['address', address],
+      ['network', network],
+      ['interface', iface],
+      ['actual-interface', iface],
+      ['invalid', 'false'],
+      ['dynamic', 'false'],
+      ['disabled', disabled],
+    ];
+    if (props.comment) fields.push(['comment', props.comment]);
+    return this.addresses.add(fields);
+  }
+
+  /** Changes an address as `/ip/address/set` does. */
+  setAddress(idOrName: string, props: Record<string, string>): void {
+    const row = this.addresses.require(idOrName);
+    const changes: Array<[string, string]> = [];
+    for (const [key, value] of Object.entries(props)) {
+      if (!ADDRESS_SETTABLE.has(key)) throw new RouterError(`unknown parameter ${key}`);
+      if (key === 'address') {
+        const parsed = parseAddress(value);
+        changes.push(['address', parsed.address], ['network', parsed.network]);
+      } else if (key === 'interface') {
+        const iface = this.requireInterfaceName(value);
+        changes.push(['interface', iface], ['actual-interface', iface]);
+      } else if (key === 'disabled') {
+        changes.push(['disabled', toTrueFalse(value, 'disabled')]);
+      } else {
+        changes.push([key, value]);
+      }
+    }
+    this.addresses.update(row.get('.id') as string, changes);
+  }
+
+  removeAddress(id: string): void {
+    this.addresses.remove(id);
+  }
+
+  private requireInterfaceName(idOrName: string): string {
+    const row = this.interfaces.find(idOrName);
+    // Wording and category from the RouterOS API documentation's !trap example.
+    if (!row) throw new RouterError('input does not match any value of interface', 1);
+    return row.get('name') as string;
+  }
+
+  // ---- /system/resource -------------------------------------------------------------------
+
+  /** A fresh `/system/resource/print` row: uptime advances, cpu-load and memory wander. */
+  resource(now = Date.now()): Row {
+    this.cpuLoad = Math.min(100, Math.max(0, this.cpuLoad + Math.round(Math.random() * 12 - 6)));
+    this.writeSectors += 1 + Math.floor(Math.random() * 3);
+    const freeMemory = RESOURCE_STATIC['total-memory'] - 120_000_000 - Math.floor(Math.random() * 4_000_000);
+    return new Map<string, string>([
+      ['uptime', formatUptime(now - this.bootTime)],
+      ['version', RESOURCE_STATIC.version],
+      ['build-time', RESOURCE_STATIC['build-time']],
+      ['factory-software', RESOURCE_STATIC['factory-software']],
+      ['free-memory', String(freeMemory)],
+      ['total-memory', String(RESOURCE_STATIC['total-memory'])],
+      ['cpu', RESOURCE_STATIC.cpu],
+      ['cpu-count', RESOURCE_STATIC['cpu-count']],
+      ['cpu-frequency', RESOURCE_STATIC['cpu-frequency']],
+      ['cpu-load', String(this.cpuLoad)],
+      ['free-hdd-space', '93224960'],
+      ['total-hdd-space', RESOURCE_STATIC['total-hdd-space']],
+      ['write-sect-since-reboot', String(this.writeSectors)],
+      ['write-sect-total', String(48_213 + this.writeSectors)],
+      ['architecture-name', RESOURCE_STATIC['architecture-name']],
+      ['board-name', RESOURCE_STATIC['board-name']],
+      ['platform', RESOURCE_STATIC.platform],
+    ]);
+  }
+
+  /** A reboot: uptime starts again and nobody is logged in; configuration stays. */
+  reboot(): void {
+    this.bootTime = Date.now();
+    this.writeSectors = 0;
+    for (const row of [...this.activeUsers.rows()]) this.activeUsers.remove(row.get('.id') as string);
+  }
+}
+
+function toTrueFalse(value: string, name: string): string {
+  const v = yesNo(value);
+  if (!v) throw new RouterError(`value of ${name} must be yes or no`, 1);
+  return v === 'yes' ? 'true' : 'false';
+}
+
+/** `10.0.0.1/24` → address `10.0.0.1/24`, network `10.0.0.0`. */
+function parseAddress(text: string): { address: string; network: string } {
+  const [ip, prefixText, extra] = text.split('/');
+  const prefix = prefixText === undefined ? 32 : Number(prefixText);
+  if (
+    extra !== undefined ||
+    !isIPv4(ip) ||
+    (prefixText !== undefined && !/^\d{1,2}$/.test(prefixText)) ||
+    prefix > 32
+  ) {
+    throw new RouterError('invalid value for argument address', 1);
+  }
+  const bits = ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const net = (bits & mask) >>> 0;
+  const network = [24, 16, 8, 0].map((shift) => (net >>> shift) & 0xff).join('.');
+  return { address: `${ip}/${prefix}`, network };
+}
