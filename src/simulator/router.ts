@@ -388,7 +388,7 @@ function toTrueFalse(value: string, name: string): string {
   return v === 'yes' ? 'true' : 'false';
 }
 
-/** `10.0.0.1/24` → address `10.0.0.1/24`, network `10.0.0.0`. */
+/** `198.51.100.7/24` → address `198.51.100.7/24`, network `198.51.100.0`. */
 function parseAddress(text: string): { address: string; network: string } {
   const [ip, prefixText, extra] = text.split('/');
   const prefix = prefixText === undefined ? 32 : Number(prefixText);
