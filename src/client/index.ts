@@ -34,3 +34,4 @@ export {
 } from './session';
 export { Backoff, BackoffOptions } from './backoff';
 export { isTextEncoding, TEXT_ENCODINGS } from '../protocol';
+export { inspectChildren, parseInspectChildren, InspectItem, InspectKind, INSPECT_COMMAND } from './inspect';

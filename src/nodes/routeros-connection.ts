@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { API_PORT, API_SSL_PORT, isTextEncoding, RouterOSSession, SessionState } from '../client';
 import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection-types';
+import { registerInspectEndpoint } from './shared/inspect-endpoint';
 
 interface ConnectionDef extends NodeDef {
   host: string;
@@ -30,6 +31,8 @@ function positiveNumber(value: unknown, fallback: number): number {
  * logged once and shown on every user.
  */
 export = function (RED: NodeAPI): void {
+  registerInspectEndpoint(RED);
+
   function RouterOSConnection(this: RouterOSConnectionNode, def: ConnectionDef): void {
     RED.nodes.createNode(this, def);
     const node = this as RouterOSConnectionNode & {

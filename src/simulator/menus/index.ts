@@ -1,4 +1,5 @@
 import { Handler, Words, trap } from '../context';
+import { consoleInspect } from './console';
 import { interfaceMenu } from './interface';
 import { ipAddressMenu } from './ip-address';
 import { ping } from './ping';
@@ -11,6 +12,7 @@ import { userActiveMenu } from './user';
  */
 const MENUS: Record<string, Record<string, Handler>> = {
   '': { ping },
+  console: { inspect: consoleInspect(() => MENUS) },
   interface: interfaceMenu,
   ip: {},
   'ip/address': ipAddressMenu,

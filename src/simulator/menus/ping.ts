@@ -5,7 +5,7 @@ import { Pairs } from '../proplist';
 import { RouterError } from '../router';
 import { checkParameters, propertyArgs } from './common';
 
-const PING_PARAMETERS = [
+export const PING_PARAMETERS = [
   'address',
   'count',
   'interval',
