@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors';
 import { RawSentence } from './decoder';
+import { StringInterner } from './intern';
 import { decodeText, TextEncoding } from './text';
 
 /** The reply words RouterOS sends; anything else is kept as `unknown`. */
@@ -57,16 +58,24 @@ function isTagWord(buf: Buffer, start: number, end: number): boolean {
   );
 }
 
+const NO_EXTRA: string[] = [];
+const sharedInterner = new StringInterner();
+
 /**
- * Turns a decoded sentence into a Reply. Attribute names are ASCII in practice and are decoded
- * as latin1; values (and everything else) use the connection's text encoding.
+ * Turns a decoded sentence into a Reply. Short ASCII names and values are interned (see
+ * StringInterner); everything else is decoded with the connection's text encoding. Pass a
+ * per-connection interner to keep one peer's strings apart from another's.
  */
-export function parseReply(sentence: RawSentence, encoding: TextEncoding = 'utf8'): Reply {
+export function parseReply(
+  sentence: RawSentence,
+  encoding: TextEncoding = 'utf8',
+  interner: StringInterner = sharedInterner,
+): Reply {
   const { buffer, starts, ends, count } = sentence;
   if (count === 0) throw new ProtocolError('empty sentence', 'EEMPTYSENTENCE');
-  const word = decodeText(buffer, starts[0], ends[0], encoding);
+  const word = text(buffer, starts[0], ends[0], encoding, interner);
   const attributes: Attributes = {};
-  const extra: string[] = [];
+  let extra = NO_EXTRA;
   let tag: string | undefined;
   for (let i = 1; i < count; i++) {
     const start = starts[i];
@@ -74,15 +83,21 @@ export function parseReply(sentence: RawSentence, encoding: TextEncoding = 'utf8
     if (buffer[start] === EQUALS) {
       let eq = start + 1;
       while (eq < end && buffer[eq] !== EQUALS) eq++;
-      const key = buffer.toString('latin1', start + 1, eq);
+      const key = interner.lookup(buffer, start + 1, eq) ?? buffer.toString('latin1', start + 1, eq);
       // "=name" without a second "=" is read as an empty value.
-      const value = eq < end ? decodeText(buffer, eq + 1, end, encoding) : '';
+      const value = eq < end ? text(buffer, eq + 1, end, encoding, interner) : '';
       setAttribute(attributes, key, value);
     } else if (isTagWord(buffer, start, end)) {
-      tag = decodeText(buffer, start + 5, end, encoding);
+      tag = text(buffer, start + 5, end, encoding, interner);
     } else {
+      if (extra === NO_EXTRA) extra = [];
       extra.push(decodeText(buffer, start, end, encoding));
     }
   }
   return { type: replyTypeOf(word), word, tag, attributes, extra };
+}
+
+function text(buf: Buffer, start: number, end: number, encoding: TextEncoding, interner: StringInterner): string {
+  // ASCII reads the same in utf8 and windows-1252.
+  return interner.lookup(buf, start, end) ?? decodeText(buf, start, end, encoding);
 }
