@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// `npm start`: the bundled RouterOS simulator plus a real Node-RED with this pack loaded from
+// the working tree and every example flow deployed, each on its own tab. Loopback only.
+//
+//   ROUTEROS_PORT  simulator port (default 8728; a free one is picked if it is taken)
+//   PORT           Node-RED editor port (default 1880; likewise)
+//   --keep-flows   keep .node-red-demo/flows.json as you left it instead of reloading the examples
+//
+// Ctrl-C stops Node-RED and the simulator (a second Ctrl-C kills Node-RED at once).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { startNodeRed, isPortFree, REPO_ROOT, HOST } = require('./demo/node-red-runner');
+const { loadExamples, mergeExamples } = require('./demo/examples');
+
+const USER_DIR = path.join(REPO_ROOT, '.node-red-demo');
+const ROUTEROS_USER = 'admin';
+/** How often a pretend user logs in (and stays for a while), for the active users example. */
+const VISIT_EVERY_MS = 20000;
+const VISIT_LENGTH_MS = 8000;
+
+function loadSimulator() {
+  try {
+    return require('../dist/simulator').RouterOSSimulator;
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND') throw err;
+    console.error('The simulator is not built yet: run `npm run build` (or use `npm start`, which builds first).');
+    process.exit(1);
+  }
+}
+
+function portFromEnv(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`${name}=${value} is not a port number`);
+    process.exit(1);
+  }
+  return port;
+}
+
+/** `wanted` when it is free on loopback, else 0 (the system picks one), saying so. */
+async function usablePort(wanted, what) {
+  if (wanted === 0 || (await isPortFree(wanted))) return wanted;
+  console.log(`Port ${wanted} is taken; ${what} gets a free one instead.`);
+  return 0;
+}
+
+/**
+ * Someone logs in to the simulated router now and then (a session row in /user/active, as
+ * WinBox or SSH would add one) and leaves again, so example 04 has something to report.
+ */
+function startVisitors(sim) {
+  const visitors = [
+    ['alice', 'winbox'],
+    ['bob', 'ssh'],
+    ['carol', 'web'],
+  ];
+  let next = 0;
+  const leaving = new Set();
+  const visit = () => {
+    const [name, via] = visitors[next++ % visitors.length];
+    const id = sim.router.activeUsers.add([
+      ['when', new Date().toISOString().replace('T', ' ').slice(0, 19)],
+      ['name', name],
+      ['address', HOST],
+      ['via', via],
+      ['group', 'read'],
+      ['radius', 'false'],
+    ]);
+    const timer = setTimeout(() => {
+      leaving.delete(timer);
+      if (sim.router.activeUsers.find(id)) sim.router.activeUsers.remove(id);
+    }, VISIT_LENGTH_MS);
+    leaving.add(timer);
+  };
+  const interval = setInterval(visit, VISIT_EVERY_MS);
+  return () => {
+    clearInterval(interval);
+    for (const timer of leaving) clearTimeout(timer);
+  };
+}
+
+async function main() {
+  const RouterOSSimulator = loadSimulator();
+  const keepFlows = process.argv.includes('--keep-flows') && fs.existsSync(path.join(USER_DIR, 'flows.json'));
+
+  const sim = new RouterOSSimulator({
+    host: HOST,
+    port: await usablePort(portFromEnv('ROUTEROS_PORT', 8728), 'the simulator'),
+    username: ROUTEROS_USER,
+    password: '',
+  });
+  await sim.start();
+  const stopVisitors = startVisitors(sim);
+
+  let nr;
+  let stopping = false;
+  async function shutdown(code) {
+    if (stopping) return;
+    stopping = true;
+    stopVisitors();
+    if (nr) await nr.stop();
+    await sim.stop();
+    console.log('Stopped Node-RED and the simulator.');
+    process.exit(code);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (stopping) {
+        // Second signal: do not wait for a clean stop.
+        if (nr) nr.child.kill('SIGKILL');
+        process.exit(130);
+      }
+      console.log(`\n${signal}: stopping…`);
+      shutdown(0);
+    });
+  }
+
+  const examples = loadExamples();
+  try {
+    nr = await startNodeRed({
+      userDir: USER_DIR,
+      port: await usablePort(portFromEnv('PORT', 1880), 'Node-RED'),
+      flows: keepFlows ? undefined : mergeExamples(examples),
+      env: { ROUTEROS_HOST: HOST, ROUTEROS_PORT: String(sim.port), ROUTEROS_USER: ROUTEROS_USER },
+      onLog: (line) => console.log(`  [node-red] ${line}`),
+    });
+  } catch (err) {
+    console.error(err.message);
+    await shutdown(1);
+    return;
+  }
+  nr.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    console.error(`Node-RED stopped by itself (code ${code}, signal ${signal}).`);
+    shutdown(1);
+  });
+
+  const flowsNote = keepFlows
+    ? 'kept from the last run (--keep-flows)'
+    : `${examples.length} examples, one tab each (reloaded at every start; --keep-flows keeps your edits)`;
+  console.log(
+    [
+      '',
+      `  Node-RED editor    ${nr.url}/`,
+      `  RouterOS simulator ${HOST}:${sim.port} (user ${ROUTEROS_USER}, empty password)`,
+      `  Flows              ${flowsNote}`,
+      `  User directory     ${path.relative(process.cwd(), USER_DIR) || USER_DIR}`,
+      '',
+      '  Open the editor, pick a tab and press the inject buttons; results appear in the debug sidebar.',
+      '  Ctrl-C stops Node-RED and the simulator.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
