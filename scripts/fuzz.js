@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 
-// The long fuzz run of the protocol layer: the same properties as test/protocol-fuzz.test.js
-// (test/fuzz/properties.js), a million cases by default, in batches so progress shows.
+// The long fuzz run of the decoder and the client: the same properties as
+// test/protocol-fuzz.test.js and test/reliability/client-fuzz.test.js (test/fuzz/properties.js),
+// a million cases in total by default, in batches so progress shows.
 //
-//   node scripts/fuzz.js [totalCases] [--seed N] [--only PROPERTY]   (needs a build: dist/protocol)
+//   node scripts/fuzz.js [totalCases] [--seed N] [--only PROPERTY]   (needs a build: dist/)
 //   FUZZ_RUNS=200000 FUZZ_SEED=42 node scripts/fuzz.js
 //
 // Batch i of a run uses seed + i; a failure prints fast-check's report (seed, path, shrunk
@@ -30,7 +31,7 @@ function parseArgs(argv) {
   return out;
 }
 
-function main() {
+async function main() {
   let args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -46,15 +47,30 @@ function main() {
   }
 
   let properties;
+  let watch;
   try {
-    ({ properties } = require(path.join(__dirname, '..', 'test', 'fuzz', 'properties')));
+    const fuzz = require(path.join(__dirname, '..', 'test', 'fuzz', 'properties'));
+    // Client properties are asynchronous and check for unhandled rejections as they go.
+    watch = fuzz.watchUnhandledRejections();
+    const client = Object.fromEntries(
+      Object.entries(fuzz.clientProperties).map(([name, make]) => [name, () => make(watch.records)]),
+    );
+    properties = { ...fuzz.properties, ...client };
   } catch (err) {
     console.error(`fuzz: cannot load the properties (build first: npm run build)\n${err.message}`);
     return 2;
   }
 
   // Share of the cases per property: the never-throw/differential properties get most of them.
-  let shares = { mutatedStreams: 0.45, arbitraryBytes: 0.45, roundTrip: 0.1 };
+  // clientTimeouts waits for real (1-4 ms) timers, so it gets few cases.
+  let shares = {
+    mutatedStreams: 0.3,
+    arbitraryBytes: 0.3,
+    roundTrip: 0.07,
+    clientChaos: 0.2,
+    clientModel: 0.12,
+    clientTimeouts: 0.01,
+  };
   if (args.only) {
     if (!Object.hasOwn(properties, args.only)) {
       console.error(`fuzz: unknown property ${args.only} (one of ${Object.keys(properties).join(', ')})`);
@@ -83,11 +99,12 @@ function main() {
       const seed = (baseSeed + batch) | 0;
       batch++;
       try {
-        fc.assert(properties[p.name](), { numRuns, seed });
+        await fc.assert(properties[p.name](), { numRuns, seed });
       } catch (err) {
         console.error(`\nfuzz: ${p.name} FAILED (batch seed ${seed}, ${total + p.done} cases run before it)`);
         console.error(err && err.message ? err.message : err);
         console.error(`\nreplay: node scripts/fuzz.js ${numRuns} --seed ${seed} --only ${p.name}`);
+        watch.stop();
         return 1;
       }
       p.left -= numRuns;
@@ -100,8 +117,21 @@ function main() {
       );
     }
   }
-  console.log(`fuzz: OK, ${total} cases in ${elapsed().toFixed(1)} s`);
+  watch.stop();
+  if (watch.records.length > 0) {
+    console.error(`fuzz: ${watch.records.length} unhandled rejection(s), the first: ${watch.records[0]}`);
+    return 1;
+  }
+  console.log(`fuzz: OK, ${total} cases in ${elapsed().toFixed(1)} s; unhandled rejections: 0`);
   return 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -23,6 +23,7 @@ export interface ClientOptions {
   /**
    * After this many ms without a byte from the router, send a cheap probe; no answer within
    * `probeTimeout` means the router is gone (half-open socket) and the client closes. 0 = off.
+   * Probes start once the client is authenticated (login has its own timeout).
    */
   idleProbeInterval?: number;
   /** ms to wait for the probe's answer (default 10 000). */
@@ -92,6 +93,8 @@ interface Pending {
 
 const INTERRUPTED_CATEGORY = '2';
 const DEFAULT_PROBE_TIMEOUT = 10_000;
+/** Bytes of a peer's first answer kept to name a service that is not the RouterOS API. */
+const PREVIEW_BYTES = 40;
 
 /**
  * A RouterOS API client over one connected socket: one read loop and one tag table. Every
@@ -117,6 +120,9 @@ export class RouterOSClient extends EventEmitter {
   private lastReceived = Date.now();
   private probeTimer: NodeJS.Timeout | undefined;
   private probing = false;
+  /** The first bytes received before any complete sentence (see peerClosed). */
+  private preview = Buffer.alloc(0);
+  private sawSentence = false;
   private readonly closedPromise: Promise<void>;
 
   constructor(socket: Duplex, options: ClientOptions = {}) {
@@ -129,9 +135,11 @@ export class RouterOSClient extends EventEmitter {
     this.closedPromise = new Promise((resolve) => this.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      this.closeError ??= new ConnectionClosedError(
-        `connection to ${this.label} lost: ${err.code === 'ECONNRESET' ? 'reset by the router' : err.message}`,
-        err,
+      this.closeError ??= this.peerClosed(
+        new ConnectionClosedError(
+          `connection to ${this.label} lost: ${err.code === 'ECONNRESET' ? 'reset by the router' : err.message}`,
+          err,
+        ),
       );
     });
     socket.on('end', () => socket.destroy());
@@ -287,6 +295,9 @@ export class RouterOSClient extends EventEmitter {
 
   private onData(chunk: Buffer): void {
     this.lastReceived = Date.now();
+    if (!this.sawSentence && this.preview.length < PREVIEW_BYTES) {
+      this.preview = Buffer.concat([this.preview, chunk.subarray(0, PREVIEW_BYTES - this.preview.length)]);
+    }
     try {
       this.decoder.push(chunk);
     } catch (err) {
@@ -300,6 +311,7 @@ export class RouterOSClient extends EventEmitter {
   }
 
   private onSentence(raw: RawSentence): void {
+    this.sawSentence = true;
     const reply = parseReply(raw, this.encoding);
     if (reply.type === '!fatal') {
       this.fail(new FatalError(reply.extra.join(' ') || reply.attributes.message || ''));
@@ -374,7 +386,8 @@ export class RouterOSClient extends EventEmitter {
     clearTimeout(entry.timer);
     entry.rows = [];
     entry.reject(err);
-    if (!entry.cancelled && !this.isClosed) {
+    // Never a /cancel for a /cancel: one stuck cancel must not breed more.
+    if (!entry.cancelled && !this.isClosed && entry.command !== '/cancel') {
       entry.cancelled = true;
       this.call('/cancel', { attributes: { tag: entry.tag } }, { timeout: 30_000 }).catch(() => undefined);
     }
@@ -409,15 +422,26 @@ export class RouterOSClient extends EventEmitter {
     if (this.isClosed) return;
     this.isClosed = true;
     clearInterval(this.probeTimer);
-    this.closeError ??= new ConnectionClosedError(`connection to ${this.label} closed by the router`);
+    this.closeError ??= this.peerClosed(new ConnectionClosedError(`connection to ${this.label} closed by the router`));
     this.rejectAll(this.closeError);
     this.emit('close', this.closeError);
+  }
+
+  /**
+   * The peer hung up. If it sent bytes before login but never one whole sentence (an HTTP or
+   * SSH server answering our /login), say it is not the RouterOS API rather than "closed".
+   */
+  private peerClosed(closed: ConnectionClosedError): RouterOSError {
+    if (this.authenticated || this.sawSentence || this.preview.length === 0) return closed;
+    const sample = this.preview.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    return new ProtocolViolationError(`the peer is not a RouterOS API (it sent "${sample}")`, 'ENOTROUTEROS');
   }
 
   private startIdleProbe(interval: number, probeTimeout: number): void {
     const check = Math.max(50, Math.min(interval, 1000));
     this.probeTimer = setInterval(() => {
-      if (this.probing || this.isClosed || Date.now() - this.lastReceived < interval) return;
+      // Not during login: a probe there would race the login's own timeout and mislabel it.
+      if (!this.authenticated || this.probing || this.isClosed || Date.now() - this.lastReceived < interval) return;
       this.probing = true;
       this.call('/system/identity/print', undefined, { timeout: probeTimeout })
         .catch((err: unknown) => {

@@ -6,6 +6,9 @@ import { buildCommandWords, checkTag, CommandParams } from './command';
 import { connect, ConnectOptions } from './connect';
 import { ConnectionClosedError, InputError, RouterOSError, TimeoutError } from './errors';
 
+/** A connection up this long resets the reconnect backoff. */
+const STABLE_AFTER_MS = 10_000;
+
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
 
 export interface SessionOptions extends ConnectOptions {
@@ -116,6 +119,7 @@ export class RouterOSSession extends EventEmitter {
   private currentState: SessionState = 'idle';
   private error: Error | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private stableTimer: NodeJS.Timeout | undefined;
   private streamCounter = 0;
   private reportedError: string | undefined;
 
@@ -123,6 +127,9 @@ export class RouterOSSession extends EventEmitter {
     super();
     this.options = options;
     this.backoff = new Backoff(options.backoff);
+    // Every call made while (re)connecting listens for `state` until it is served or times out;
+    // many at once is normal, not a leak (each removes its listener: test/reliability/leaks).
+    this.setMaxListeners(0);
   }
 
   get state(): SessionState {
@@ -148,6 +155,7 @@ export class RouterOSSession extends EventEmitter {
     if (this.currentState === 'closed') return;
     this.setState('closed');
     clearTimeout(this.retryTimer);
+    clearTimeout(this.stableTimer);
     const streams = [...this.streams.values()];
     for (const stream of streams) void stream.stop();
     this.streams.clear();
@@ -267,7 +275,12 @@ export class RouterOSSession extends EventEmitter {
     }
     this.client = client;
     this.error = undefined;
-    this.backoff.reset();
+    // Only a connection that stays up earns a fresh backoff: a router that accepts the login
+    // and then drops us at once (say, !fatal on every re-issued stream) must not be retried
+    // every second for ever.
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => this.backoff.reset(), STABLE_AFTER_MS);
+    this.stableTimer.unref();
     client.once('close', (err: RouterOSError | undefined) => this.onLost(client, err));
     this.setState('connected');
     for (const stream of this.streams.values()) {
@@ -282,6 +295,7 @@ export class RouterOSSession extends EventEmitter {
   private onLost(client: RouterOSClient, err: Error | undefined): void {
     if (this.client !== client) return;
     this.client = undefined;
+    clearTimeout(this.stableTimer);
     for (const stream of this.streams.values()) stream.detach();
     if (this.currentState === 'closed') return;
     this.error = err;

@@ -400,9 +400,503 @@ const properties = {
     ),
 };
 
+// =============================================================================================
+// Client level. The same kinds of byte streams, now fed to a RouterOSClient over a fake Duplex
+// (faster than sockets, and a 'data' handler that throws shows up right here instead of as an
+// uncaught exception). The properties are asynchronous: a case ends once the client has closed.
+
+const { Duplex } = require('node:stream');
+const { RouterOSClient, RouterOSError, TrapError, InputError } = require('../../dist/client');
+const { encodeSentence } = require('../../dist/protocol');
+
+/** Tags the generated replies use: the client's own first tags, the explicit ones, and strangers. */
+const AUTO_TAGS = ['1', '2', '3', '4', '5', '6', '7', '8'];
+const EXPLICIT_TAGS = ['a', 'b', 'watch'];
+
+/** A Duplex that records what the client writes; bytes reach the client via emit('data'). */
+function fakeSocket() {
+  const written = [];
+  const socket = new Duplex({
+    read() {},
+    write(chunk, _encoding, callback) {
+      written.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+  return { socket, written };
+}
+
+/** The sentences the client wrote, as arrays of strings. */
+function writtenSentences(written) {
+  const out = [];
+  const decoder = new SentenceDecoder((raw) => out.push(rawSentenceWords(raw).map((w) => w.toString('utf8'))));
+  for (const chunk of written) decoder.push(chunk);
+  return out;
+}
+
+/**
+ * Records 'unhandledRejection' events while installed. Only for tests and the fuzz script: the
+ * pack itself never installs a process-wide handler (test/reliability/security.test.js checks).
+ */
+function watchUnhandledRejections() {
+  const records = [];
+  const listener = (reason) => records.push(reason);
+  process.on('unhandledRejection', listener);
+  return { records, stop: () => process.off('unhandledRejection', listener) };
+}
+
+/** Resolves after `n` turns of the event loop (each one lets nextTick, microtasks and I/O run). */
+async function turns(n) {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Starts tracking a promise: `state.settled`, `state.value`, `state.error`. */
+function track(promise) {
+  const state = { settled: false, value: undefined, error: undefined };
+  promise.then(
+    (value) => Object.assign(state, { settled: true, value }),
+    (error) => Object.assign(state, { settled: true, error }),
+  );
+  return state;
+}
+
+/** Error codes that mean a bug in the client or decoder rather than a bad stream. */
+const INTERNAL_CODES = ['EINTERNAL', 'EDECODER'];
+
+/** Only RouterOSError (or what a flow's own onRow threw) may come out of the client, never an internal one. */
+function checkClientError(error, allowed, where) {
+  if (allowed.includes(error)) return;
+  if (!(error instanceof RouterOSError)) {
+    fail(`${where} rejected with something other than a RouterOSError: ${error && error.stack ? error.stack : error}`);
+  }
+  if (INTERNAL_CODES.includes(error.code)) fail(`${where} failed internally: ${error.message}`);
+}
+
+const replyTag = fc.oneof(
+  { arbitrary: fc.constantFrom(...AUTO_TAGS.slice(0, 4)), weight: 6 },
+  { arbitrary: fc.constantFrom(...EXPLICIT_TAGS), weight: 3 },
+  { arbitrary: fc.constant(undefined), weight: 2 },
+  { arbitrary: fc.string({ maxLength: 4 }), weight: 1 },
+);
+
+/** A reply-shaped sentence for the client: reply word, attributes, often a tag of a pending call. */
+const clientSentence = fc
+  .tuple(
+    fc.oneof(
+      { arbitrary: fc.constantFrom('!re', '!done', '!trap', '!empty'), weight: 12 },
+      { arbitrary: fc.constantFrom('!fatal', '!unknown', 'HTTP/1.1', ''), weight: 1 },
+    ),
+    fc.array(fc.tuple(name, value), { maxLength: 4 }),
+    replyTag,
+    fc.array(word, { maxLength: 1 }),
+  )
+  .map(([type, attrs, tag, extra]) => {
+    const words = [Buffer.from(type || '!re', 'utf8')];
+    for (const [n, v] of attrs) words.push(Buffer.from(`=${n}=${v}`, 'utf8'));
+    for (const w of extra) words.push(w);
+    if (tag !== undefined) words.push(Buffer.from(`.tag=${tag}`, 'utf8'));
+    return words;
+  });
+
+/** The bytes a chaotic router sends: valid replies, mutated replies, or token soup. */
+const clientBytes = fc.oneof(
+  { arbitrary: fc.array(clientSentence, { maxLength: 10 }).map(encodeStream), weight: 3 },
+  {
+    arbitrary: fc
+      .tuple(fc.array(clientSentence, { maxLength: 10 }), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+      .map(([ss, ms]) => mutate(encodeStream(ss), ms)),
+    weight: 3,
+  },
+  { arbitrary: tokenSoup, weight: 1 },
+);
+
+/** What the flow asks of the client before the bytes arrive. */
+const clientOp = fc.oneof(
+  fc.record({ kind: fc.constant('call'), tag: fc.constantFrom(undefined, undefined, ...EXPLICIT_TAGS) }),
+  fc.record({
+    kind: fc.constant('stream'),
+    tag: fc.constantFrom(undefined, ...EXPLICIT_TAGS),
+    throwAt: fc.integer({ min: -1, max: 3 }),
+    // A flow may never look at `done`: its rejection must not count as unhandled.
+    observe: fc.boolean(),
+  }),
+);
+
+/** A cancel issued between two chunks, aimed at one of the ops (by index) or at a stranger. */
+const cancelStep = fc.record({ at: fc.nat(), target: fc.oneof(fc.nat(), fc.constant(-1)) });
+
+/** How the connection ends. */
+const ending = fc.constantFrom('end', 'reset', 'close', 'destroy');
+
+/** Feeds chunks to the client; anything thrown out of its 'data' handler is a failure. */
+function feed(socket, chunk) {
+  try {
+    socket.emit('data', chunk);
+  } catch (err) {
+    fail(`an exception escaped the client's data handler: ${err && err.stack ? err.stack : err}`);
+  }
+}
+
+function endConnection(client, socket, how) {
+  switch (how) {
+    case 'end':
+      socket.emit('end');
+      break;
+    case 'reset':
+      socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      break;
+    case 'close':
+      void client.close();
+      break;
+    default:
+      socket.destroy();
+  }
+}
+
+/** Waits (a bounded number of loop turns) for the client's 'close'; fails if it never comes. */
+async function awaitClose(client, closed) {
+  for (let i = 0; i < 50 && !closed.happened; i++) await turns(1);
+  if (!closed.happened) fail('the client did not close after its connection ended');
+}
+
+function checkNoUnhandled(unhandled) {
+  if (unhandled && unhandled.length > 0) {
+    const reason = unhandled[0];
+    fail(`unhandled rejection: ${reason && reason.stack ? reason.stack : reason}`);
+  }
+}
+
+/**
+ * The chaos check at client level: any reply stream (valid, mutated, noise), split anywhere, with
+ * calls, streams (some of whose onRow throw) and cancels in flight, then the connection ends.
+ * - nothing escapes the socket callbacks; nothing rejects unhandled;
+ * - while the connection is open, every unsettled call is still in the tag table (so a close
+ *   or its timeout will settle it), and the decoder holds no more than what was pushed;
+ * - once the connection ends, every call, stream and cancel has settled, within a few loop turns,
+ *   each rejection a RouterOSError (or the flow's own onRow exception);
+ * - a closed client refuses new calls with a rejected promise, never a throw.
+ */
+async function checkClientChaos({ authenticated, maxWordLength, ops, bytes, cs, cancels, how }, unhandled) {
+  const { socket } = fakeSocket();
+  const options = maxWordLength === undefined ? {} : { maxWordLength };
+  const client = new RouterOSClient(socket, { ...options, label: 'fuzz' });
+  if (authenticated) client.markAuthenticated();
+  const closed = { happened: false, error: undefined };
+  client.once('close', (error) => Object.assign(closed, { happened: true, error }));
+
+  const userErrors = [];
+  const started = [];
+  for (const op of ops) {
+    const tag = op.tag;
+    if (tag !== undefined && client.tags.includes(tag)) {
+      // A tag in flight: the client refuses it at once, as an InputError.
+      let thrown;
+      try {
+        if (op.kind === 'call') await client.call('/interface/print', undefined, { tag });
+        else client.stream('/interface/listen', undefined, { tag, onRow() {} });
+      } catch (err) {
+        thrown = err;
+      }
+      if (!(thrown instanceof InputError) || thrown.code !== 'ETAGINUSE') fail(`tag ${tag} reused: ${thrown}`);
+      continue;
+    }
+    if (op.kind === 'call') {
+      const promise = client.call('/interface/print', undefined, tag === undefined ? {} : { tag });
+      started.push({ tag: client.tags[client.tags.length - 1], state: track(promise) });
+    } else {
+      let rows = 0;
+      const handle = client.stream('/interface/listen', undefined, {
+        tag,
+        onRow() {
+          if (rows++ === op.throwAt) {
+            const err = new Error('flow bug');
+            userErrors.push(err);
+            throw err;
+          }
+        },
+      });
+      started.push({ tag: handle.tag, state: op.observe ? track(handle.done) : undefined });
+    }
+  }
+
+  const chunks = splitAt(bytes, cs);
+  const cancelsAt = new Map();
+  for (const c of cancels) {
+    const at = c.at % (chunks.length + 1);
+    cancelsAt.set(at, [...(cancelsAt.get(at) || []), c]);
+  }
+  const cancelStates = [];
+  let pushed = 0;
+  for (let i = 0; i <= chunks.length; i++) {
+    for (const c of cancelsAt.get(i) || []) {
+      const tag = c.target >= 0 && started.length > 0 ? started[c.target % started.length].tag : 'stranger';
+      cancelStates.push(track(client.cancel(tag)));
+    }
+    if (i === chunks.length) break;
+    pushed += chunks[i].length;
+    feed(socket, chunks[i]);
+    if (!client.closed) {
+      const tags = client.tags;
+      for (const s of started) {
+        if (s.state && !s.state.settled && !tags.includes(s.tag)) {
+          // Settlement is a few microtasks away; the entry must have been settled by then.
+          for (let k = 0; k < 8 && !s.state.settled; k++) await Promise.resolve();
+          if (!s.state.settled) fail(`call ${s.tag} is neither settled nor in the tag table`);
+        }
+      }
+      if (client.decoder.bufferedBytes > pushed) fail(`decoder holds ${client.decoder.bufferedBytes} > ${pushed}`);
+    }
+  }
+
+  await turns(1);
+  endConnection(client, socket, how);
+  await awaitClose(client, closed);
+  await turns(2);
+
+  if (!(closed.error instanceof RouterOSError)) fail(`close reported ${closed.error}`);
+  if (INTERNAL_CODES.includes(closed.error.code)) fail(`the client failed internally: ${closed.error.message}`);
+  for (const s of started) {
+    if (!s.state) continue; // unobserved stream: the empty tag table below shows it ended
+    if (!s.state.settled) fail(`call ${s.tag} never settled after the connection ended`);
+    if (s.state.error !== undefined) checkClientError(s.state.error, userErrors, `call ${s.tag}`);
+  }
+  for (const c of cancelStates) {
+    if (!c.settled) fail('a cancel never settled after the connection ended');
+    if (c.error !== undefined) checkClientError(c.error, [], 'cancel');
+  }
+  if (client.pendingCount !== 0) fail(`${client.pendingCount} entries left in the tag table after close`);
+  const after = track(client.call('/system/identity/print'));
+  await Promise.resolve();
+  await Promise.resolve();
+  if (!after.settled || !(after.error instanceof RouterOSError)) fail('a call on a closed client did not reject');
+  checkNoUnhandled(unhandled);
+}
+
+/**
+ * The model check: valid replies for the calls in flight (rows, traps, !empty, !done with
+ * =ret=, interleaved between calls, plus replies for tags nobody asked about), in random
+ * chunks. Each call must end exactly as the protocol says: its own rows in order, TrapError for
+ * the first !trap, `empty` on !empty, the !done attributes; strangers go to 'unexpected'.
+ */
+const modelName = fc.stringMatching(/^[a-z][a-z0-9.-]{0,7}$/);
+const modelRow = fc.uniqueArray(fc.tuple(modelName, fc.string({ unit: 'grapheme', maxLength: 12 })), {
+  maxLength: 4,
+  selector: ([n]) => n,
+});
+const modelCall = fc.record({
+  stream: fc.boolean(),
+  tag: fc.constantFrom(undefined, ...EXPLICIT_TAGS),
+  rows: fc.array(modelRow, { maxLength: 4 }),
+  traps: fc.array(fc.record({ message: fc.option(fc.string({ maxLength: 12 })), category: fc.nat(7) }), {
+    maxLength: 2,
+  }),
+  empty: fc.boolean(),
+  ret: fc.option(fc.string({ maxLength: 8 })),
+});
+
+async function checkClientModel({ calls, strangers, picks, cs }, unhandled) {
+  const { socket } = fakeSocket();
+  const client = new RouterOSClient(socket, { label: 'model' });
+  client.markAuthenticated();
+  const unexpected = [];
+  client.on('unexpected', (reply) => unexpected.push(reply));
+
+  const live = [];
+  for (const call of calls) {
+    if (call.tag !== undefined && client.tags.includes(call.tag)) continue;
+    const received = [];
+    let state;
+    if (call.stream) {
+      const handle = client.stream('/interface/listen', undefined, {
+        tag: call.tag,
+        onRow: (row, tag) => received.push([tag, row]),
+      });
+      state = track(handle.done);
+    } else {
+      state = track(client.call('/interface/print', undefined, call.tag === undefined ? {} : { tag: call.tag }));
+    }
+    const tag = client.tags[client.tags.length - 1];
+    const sentences = [
+      ...call.rows.map((row) => ['!re', ...row.map(([n, v]) => `=${n}=${v}`)]),
+      ...call.traps.map((t) => [
+        '!trap',
+        `=category=${t.category}`,
+        ...(t.message === null ? [] : [`=message=${t.message}`]),
+      ]),
+      ...(call.empty ? [['!empty']] : []),
+    ];
+    // Order inside one call: rows, traps, !empty, then !done; calls interleave below.
+    sentences.push(['!done', ...(call.ret === null ? [] : [`=ret=${call.ret}`])]);
+    live.push({ call, tag, state, received, queue: sentences.map((w) => [...w, `.tag=${tag}`]) });
+  }
+  const strangerSentences = strangers.map((type) => [type, '=x=1', '.tag=nobody']);
+
+  // Interleave the calls' sentences (each call's own order kept) and the strangers'.
+  const queues = [...live.map((l) => l.queue.slice()), strangerSentences.slice()];
+  const order = [];
+  let p = 0;
+  while (queues.some((q) => q.length > 0)) {
+    const open = queues.filter((q) => q.length > 0);
+    order.push(open[(picks[p++ % Math.max(1, picks.length)] || 0) % open.length].shift());
+  }
+  const bytes = Buffer.concat(order.map((words) => encodeSentence(words)));
+  for (const chunk of splitAt(bytes, cs)) feed(socket, chunk);
+  await turns(1);
+
+  for (const l of live) {
+    const { call, state, tag } = l;
+    if (!state.settled) fail(`call ${tag} did not settle on its !done`);
+    const rows = call.rows.map((row) => Object.fromEntries(row));
+    if (call.traps.length > 0) {
+      const first = call.traps[0];
+      if (!(state.error instanceof TrapError))
+        fail(`call ${tag}: expected a TrapError, got ${state.error || 'success'}`);
+      if (state.error.category !== first.category) fail(`call ${tag}: trap category ${state.error.category}`);
+      const message = first.message || 'the router refused the command';
+      if (state.error.message !== message) fail(`call ${tag}: trap message "${state.error.message}" != "${message}"`);
+    } else {
+      if (state.error !== undefined) fail(`call ${tag} rejected: ${state.error}`);
+      const done = call.ret === null ? {} : { ret: call.ret };
+      if (JSON.stringify(state.value.done) !== JSON.stringify(done))
+        fail(`call ${tag}: done ${JSON.stringify(state.value.done)}`);
+      if (state.value.tag !== tag) fail(`call ${tag} resolved with tag ${state.value.tag}`);
+      if (!call.stream) {
+        if (JSON.stringify(state.value.rows) !== JSON.stringify(rows)) fail(`call ${tag}: rows differ`);
+        if (state.value.empty !== call.empty) fail(`call ${tag}: empty ${state.value.empty}`);
+      }
+    }
+    if (call.stream) {
+      const got = JSON.stringify(l.received);
+      const want = JSON.stringify(rows.map((r) => [tag, r]));
+      if (got !== want) fail(`stream ${tag}: onRow saw ${got}, expected ${want}`);
+    }
+  }
+  if (unexpected.length !== strangers.length) fail(`${unexpected.length} unexpected replies, ${strangers.length} sent`);
+  if (client.pendingCount !== 0) fail(`${client.pendingCount} calls left after every !done`);
+  await client.close();
+  checkNoUnhandled(unhandled);
+}
+
+/**
+ * Timeouts on a router that goes quiet part way: every call has a timeout of 1 to 4 ms and the
+ * connection stays open. Each call must reject with TimeoutError on time (no hang); its tag
+ * stays reserved (a new call with it is refused) and a /cancel goes out for it; when the late
+ * replies come, they are dropped without a sound (no 'unexpected', no throw) and the tag is free.
+ */
+async function checkClientTimeouts({ ops, early, cs }, unhandled) {
+  const { socket, written } = fakeSocket();
+  const client = new RouterOSClient(socket, { label: 'slow' });
+  client.markAuthenticated();
+  const unexpected = [];
+  client.on('unexpected', (reply) => unexpected.push(reply));
+  const started = [];
+  for (const op of ops) {
+    if (op.tag !== undefined && client.tags.includes(op.tag)) continue;
+    const promise = op.stream
+      ? client.stream('/interface/listen', undefined, { tag: op.tag, timeout: op.timeout, onRow() {} }).done
+      : client.call('/interface/print', undefined, { tag: op.tag, timeout: op.timeout });
+    started.push({ tag: client.tags[client.tags.length - 1], state: track(promise), op });
+  }
+  // Some rows arrive before the router goes quiet.
+  const firstRows = Buffer.concat(
+    started.slice(0, early).map((s) => encodeSentence(['!re', '=name=ether1', `.tag=${s.tag}`])),
+  );
+  for (const chunk of splitAt(firstRows, cs)) feed(socket, chunk);
+
+  const deadline = Date.now() + 1000;
+  while (started.some((s) => !s.state.settled) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  for (const s of started) {
+    if (!s.state.settled) fail(`call ${s.tag} with a ${s.op.timeout} ms timeout did not settle within 1 s`);
+    if (s.state.error === undefined || s.state.error.code !== 'ETIMEOUT') {
+      fail(`call ${s.tag}: expected ETIMEOUT, got ${s.state.error || 'success'}`);
+    }
+    if (!client.tags.includes(s.tag)) fail(`tag ${s.tag} released while the router may still answer`);
+    let reuse;
+    try {
+      client.stream('/interface/listen', undefined, { tag: s.tag, onRow() {} });
+    } catch (err) {
+      reuse = err;
+    }
+    if (!(reuse instanceof InputError)) fail(`tag ${s.tag} was given out again before the router's !done`);
+  }
+  await turns(1); // the /cancel words leave on the next tick
+  const cancels = writtenSentences(written).filter((w) => w[0] === '/cancel');
+  for (const s of started) {
+    if (!cancels.some((w) => w.includes(`=tag=${s.tag}`))) fail(`no /cancel was sent for timed-out ${s.tag}`);
+  }
+  // The late replies: the rows, the interrupted trap and the !done, for every timed-out tag.
+  const late = Buffer.concat(
+    started.flatMap((s) => [
+      encodeSentence(['!re', '=name=late', `.tag=${s.tag}`]),
+      encodeSentence(['!trap', '=category=2', '=message=interrupted', `.tag=${s.tag}`]),
+      encodeSentence(['!done', `.tag=${s.tag}`]),
+    ]),
+  );
+  for (const chunk of splitAt(late, cs)) feed(socket, chunk);
+  await turns(1);
+  if (unexpected.length > 0) fail(`late replies surfaced as unexpected: ${JSON.stringify(unexpected[0])}`);
+  for (const s of started) if (client.tags.includes(s.tag)) fail(`tag ${s.tag} still reserved after its !done`);
+  await client.close();
+  checkNoUnhandled(unhandled);
+}
+
+const clientArbitraries = {
+  clientSentence,
+  clientBytes,
+  clientOp,
+  cancelStep,
+  chaos: fc.record({
+    authenticated: fc.boolean(),
+    maxWordLength: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 3 },
+      { arbitrary: fc.integer({ min: 1, max: 64 }), weight: 1 },
+    ),
+    ops: fc.array(clientOp, { maxLength: 6 }),
+    bytes: clientBytes,
+    cs: cuts,
+    cancels: fc.array(cancelStep, { maxLength: 3 }),
+    how: ending,
+  }),
+  model: fc.record({
+    calls: fc.array(modelCall, { minLength: 1, maxLength: 5 }),
+    strangers: fc.array(fc.constantFrom('!re', '!done', '!trap', '!empty'), { maxLength: 3 }),
+    picks: fc.array(fc.nat(), { maxLength: 40 }),
+    cs: cuts,
+  }),
+  timeouts: fc.record({
+    ops: fc.array(
+      fc.record({
+        stream: fc.boolean(),
+        tag: fc.constantFrom(undefined, ...EXPLICIT_TAGS),
+        timeout: fc.integer({ min: 1, max: 4 }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    early: fc.nat(4),
+    cs: cuts,
+  }),
+};
+
+/**
+ * Client properties. Each factory takes `unhandled`, the records of watchUnhandledRejections(),
+ * and returns a fresh fc.asyncProperty.
+ */
+const clientProperties = {
+  clientChaos: (unhandled) => fc.asyncProperty(clientArbitraries.chaos, (c) => checkClientChaos(c, unhandled)),
+  clientModel: (unhandled) => fc.asyncProperty(clientArbitraries.model, (c) => checkClientModel(c, unhandled)),
+  clientTimeouts: (unhandled) => fc.asyncProperty(clientArbitraries.timeouts, (c) => checkClientTimeouts(c, unhandled)),
+};
+
 module.exports = {
   arbitraries,
   properties,
+  clientArbitraries,
+  clientProperties,
+  watchUnhandledRejections,
+  fakeSocket,
+  writtenSentences,
   encodeStream,
   splitAt,
   chunksOf,

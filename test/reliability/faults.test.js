@@ -1,0 +1,481 @@
+'use strict';
+// Fault injection against the simulator: the router closes mid-reply, sends !fatal, goes
+// half-open, restarts on the same port, answers slowly, or refuses connections at deploy. Each
+// scenario is checked at the client/session level and, where the node adds behaviour (status,
+// Catch, log lines), through the nodes. Small timeouts and backoff keep it fast.
+const net = require('node:net');
+const should = require('should');
+const { RouterOSSimulator } = require('../../dist/simulator');
+const { connect, ConnectionClosedError, FatalError, TimeoutError, InputError } = require('../../dist/client');
+const { waitFor, freePort } = require('../helpers/wait');
+const { watchUnhandledRejections } = require('../fuzz/properties');
+const {
+  helper,
+  allNodes,
+  makeSession,
+  recordStates,
+  nextState,
+  connected,
+  setInterface,
+  connectionConfig,
+  tabFlow,
+  logLinesOf,
+  nextMessage,
+  collect,
+  statusMatching,
+  delay,
+} = require('./helpers');
+
+/** A long-running call: 1000 pings one second apart. */
+const LONG_CALL = ['/tool/ping', { attributes: { address: '127.0.0.1', count: 1000, interval: '1s' } }];
+
+// Mocha only re-emits unhandled rejections from user code; count them here instead.
+let unhandled;
+before(function () {
+  unhandled = watchUnhandledRejections();
+});
+after(function () {
+  unhandled.stop();
+  unhandled.records.should.have.length(0);
+});
+
+describe('faults: the router misbehaves (client and session)', function () {
+  let sim;
+  let session;
+  beforeEach(async function () {
+    sim = new RouterOSSimulator();
+    await sim.start();
+  });
+  afterEach(async function () {
+    if (session) await session.close();
+    session = undefined;
+    await sim.stop();
+  });
+
+  /** A connected session with a managed listen stream whose rows and states are recorded. */
+  async function sessionWithStream(extra) {
+    session = makeSession(sim, extra);
+    const states = recordStates(session);
+    session.start();
+    await connected(session);
+    const rows = [];
+    const streamStates = [];
+    const stream = session.stream('/interface/listen', undefined, {
+      tag: 'watch',
+      onRow: (row, tag) => rows.push([tag, row]),
+      onState: (state) => streamStates.push(state),
+    });
+    return { states, rows, streamStates, stream };
+  }
+
+  /** A change made by another admin reaches the stream with its tag. */
+  async function streamStillDelivers(rows, mtu) {
+    const before = rows.length;
+    await setInterface(sim, { '.id': 'ether2', mtu: String(mtu) });
+    await waitFor(() => rows.length > before, 3000, 'a row after the change');
+    const [tag, row] = rows[rows.length - 1];
+    tag.should.equal('watch');
+    row.should.have.properties({ name: 'ether2', mtu: String(mtu) });
+  }
+
+  it('1. the router closes mid-reply: the call fails clearly, the session reconnects, the stream resumes', async function () {
+    const { states, rows, streamStates } = await sessionWithStream();
+    sim.faults.dropMidReply = true;
+    const err = await session.array('/interface/print').catch((e) => e);
+    err.should.be.instanceOf(ConnectionClosedError);
+    err.message.should.match(/^connection to 127\.0\.0\.1:\d+ (lost: reset by the router|closed by the router)$/);
+    await nextState(session, 'connected');
+    (await session.array('/interface/print')).length.should.be.aboveOrEqual(2);
+    await waitFor(() => streamStates[streamStates.length - 1] === 'running');
+    streamStates.should.eql(['running', 'waiting', 'running']);
+    await streamStillDelivers(rows, 1400);
+    states.map((s) => s[0]).should.eql(['connecting', 'connected', 'disconnected', 'connected']);
+  });
+
+  it('2. the router sends !fatal: pending calls fail with FatalError, then everything comes back', async function () {
+    const { rows, streamStates } = await sessionWithStream();
+    const pending = session.call(...LONG_CALL);
+    await delay(20);
+    sim.sendFatal('router is rebooting');
+    const err = await pending.catch((e) => e);
+    err.should.be.instanceOf(FatalError);
+    err.code.should.equal('EFATAL');
+    err.message.should.equal('router closed the connection: router is rebooting');
+    await nextState(session, 'connected');
+    (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
+    await waitFor(() => streamStates[streamStates.length - 1] === 'running');
+    await streamStillDelivers(rows, 1401);
+  });
+
+  it('2b. !fatal on one command: that call fails, the session reconnects, other commands keep working', async function () {
+    session = makeSession(sim);
+    session.start();
+    await connected(session);
+    sim.faults.fatalOnCommand = '/system/resource/print';
+    for (let round = 0; round < 3; round++) {
+      const err = await session.oneshot('/system/resource/print').catch((e) => e);
+      err.should.be.instanceOf(FatalError);
+      err.message.should.match(/simulated failure on \/system\/resource\/print/);
+      (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
+    }
+  });
+
+  it('3. half-open: the idle probe notices a silent router (the OS does not) and closes the client', async function () {
+    const api = await connect({
+      host: '127.0.0.1',
+      port: sim.port,
+      connectTimeout: 1000,
+      idleProbeInterval: 100,
+      probeTimeout: 150,
+    });
+    const closed = new Promise((resolve) => api.once('close', resolve));
+    let simSawClose = false;
+    sim.once('close', () => {
+      simSawClose = true;
+    });
+    sim.faults.stall = true;
+    const started = Date.now();
+    // No timeout on this call: only the probe can end it.
+    const err = await api.oneshot('/system/identity/print').catch((e) => e);
+    const took = Date.now() - started;
+    err.should.be.instanceOf(ConnectionClosedError);
+    err.message.should.match(/stopped answering \(no reply to a keepalive probe within 150 ms\)/);
+    // The client gave up by itself: the router's side of the socket was still open.
+    simSawClose.should.be.false();
+    took.should.be.within(200, 2000);
+    (await closed).should.equal(err);
+    await waitFor(() => sim.openConnections === 0, 2000, 'the simulator to see the client hang up');
+  });
+
+  it('3b. half-open: the session reconnects once the router answers again, and the stream resumes', async function () {
+    const { rows, streamStates, states } = await sessionWithStream({
+      idleProbeInterval: 100,
+      probeTimeout: 150,
+      connectTimeout: 300,
+    });
+    sim.faults.stall = true;
+    const reason = await nextState(session, 'disconnected', 3000);
+    reason.message.should.match(/stopped answering/);
+    // While it stays silent, each attempt's login times out; nothing piles up.
+    await delay(700);
+    session.connected.should.be.false();
+    sim.openConnections.should.be.belowOrEqual(2);
+    sim.faults.stall = false;
+    await nextState(session, 'connected', 3000);
+    await waitFor(() => streamStates[streamStates.length - 1] === 'running');
+    await streamStillDelivers(rows, 1402);
+    // One state change per outage and reason, not one per attempt.
+    const disconnects = states.filter((s) => s[0] === 'disconnected').map((s) => s[1]);
+    disconnects.length.should.be.belowOrEqual(2);
+    disconnects[0].should.match(/stopped answering/);
+    if (disconnects[1]) disconnects[1].should.match(/^no RouterOS API answer to login/);
+  });
+
+  it('3c. no idle probe during login: a silent router fails login with the login timeout, not as a lost probe', async function () {
+    sim.faults.stall = true;
+    const seen = [];
+    sim.on('command', (e) => seen.push(e.words[0]));
+    const err = await connect({
+      host: '127.0.0.1',
+      port: sim.port,
+      connectTimeout: 300,
+      idleProbeInterval: 50,
+      probeTimeout: 50,
+    }).catch((e) => e);
+    err.code.should.equal('ETIMEOUT');
+    err.message.should.match(/^no RouterOS API answer to login from 127\.0\.0\.1:\d+ within 300 ms/);
+    err.message.should.not.match(/probe|wrong password/);
+    await waitFor(() => sim.openConnections === 0, 2000);
+    // Only the /login (and the /cancel for it) reached the router: no probe before login.
+    seen.should.not.containEql('/system/identity/print');
+    seen[0].should.equal('/login');
+  });
+
+  it('4. the router restarts on the same port: pending calls fail clearly, streams resume, new calls work', async function () {
+    const { rows, streamStates, states } = await sessionWithStream();
+    const pending = session.call(...LONG_CALL).catch((e) => e); // handled now: it rejects during the restart
+    await delay(20);
+    await sim.restart();
+    const err = await pending;
+    err.should.be.instanceOf(ConnectionClosedError);
+    err.message.should.match(/^connection to 127\.0\.0\.1:\d+ (lost: reset by the router|closed by the router)$/);
+    await nextState(session, 'connected', 3000);
+    (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
+    await waitFor(() => streamStates[streamStates.length - 1] === 'running');
+    streamStates.should.eql(['running', 'waiting', 'running']);
+    await streamStillDelivers(rows, 1403);
+    states.map((s) => s[0]).should.eql(['connecting', 'connected', 'disconnected', 'connected']);
+  });
+
+  it('5. slow router: the timeout fires, the late reply is dropped, the tag stays reserved until the router is done', async function () {
+    const api = await connect({ host: '127.0.0.1', port: sim.port, connectTimeout: 1000 });
+    const unexpected = [];
+    api.on('unexpected', (reply) => unexpected.push(reply));
+    try {
+      sim.faults.replyDelayMs = 100;
+      const err = await api.array('/interface/print', undefined, { tag: 'slow', timeout: 50 }).catch((e) => e);
+      err.should.be.instanceOf(TimeoutError);
+      err.message.should.equal('/interface/print got no complete answer within 50 ms');
+      // The router may still answer to "slow": the tag is not given out again yet.
+      api.tags.should.containEql('slow');
+      const reuse = await api.call('/system/identity/print', undefined, { tag: 'slow' }).catch((e) => e);
+      reuse.should.be.instanceOf(InputError);
+      reuse.code.should.equal('ETAGINUSE');
+      sim.faults.replyDelayMs = 0;
+      // A call with a fresh tag gets its own answer, not the late rows.
+      (await api.oneshot('/system/identity/print', undefined, { timeout: 2000 })).should.eql({ name: 'MikroTik' });
+      await waitFor(() => !api.tags.includes('slow'), 3000, 'the late !done to free the tag');
+      unexpected.should.have.length(0);
+      const again = await api.call('/system/identity/print', undefined, { tag: 'slow', timeout: 2000 });
+      again.tag.should.equal('slow');
+      again.rows.should.eql([{ name: 'MikroTik' }]);
+      api.pendingCount.should.equal(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('7. a router that drops us right after every login is retried with growing backoff, not every second', async function () {
+    // !fatal whenever the stream is re-issued: login succeeds, then the connection dies at once.
+    session = makeSession(sim, { backoff: { initial: 20, max: 320 } });
+    session.start();
+    await connected(session);
+    session.stream('/interface/listen', undefined, { tag: 'watch', onRow() {} });
+    const logins = [];
+    sim.on('login', () => logins.push(Date.now()));
+    sim.faults.fatalOnCommand = '/interface/listen';
+    sim.dropAll();
+    await delay(1200);
+    sim.faults.fatalOnCommand = null;
+    const gaps = logins.slice(1).map((t, i) => t - logins[i]);
+    gaps.length.should.be.aboveOrEqual(3);
+    // With a reset after every login the gaps would stay near 20 ms; they must grow.
+    gaps[gaps.length - 1].should.be.aboveOrEqual(4 * 20 * 0.8);
+    logins.length.should.be.below(12);
+  });
+
+  it('6. connection refused at deploy: retries with growing backoff, one state change, then connects', async function () {
+    const port = await freePort();
+    const attempts = [];
+    // Counts connection attempts (transport.ts calls net.connect); restored below.
+    const realConnect = net.connect;
+    net.connect = function (...args) {
+      attempts.push(Date.now());
+      return realConnect.apply(this, args);
+    };
+    try {
+      session = makeSession({ port }, { backoff: { initial: 20, max: 160 } });
+      const states = recordStates(session);
+      session.start();
+      await delay(900);
+      states.should.have.length(2);
+      states[0].should.eql(['connecting', undefined]);
+      states[1][0].should.equal('disconnected');
+      states[1][1].should.match(new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`));
+      attempts.length.should.be.within(4, 12);
+      const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
+      gaps[0].should.be.below(80);
+      gaps[gaps.length - 1].should.be.aboveOrEqual(100); // doubled up towards max (±20 % jitter)
+      const late = new RouterOSSimulator({ port });
+      await late.start();
+      try {
+        await nextState(session, 'connected', 2000);
+        states.map((s) => s[0]).should.eql(['connecting', 'disconnected', 'connected']);
+        (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
+      } finally {
+        await session.close();
+        session = undefined;
+        await late.stop();
+      }
+    } finally {
+      net.connect = realConnect;
+    }
+  });
+});
+
+describe('faults: what the nodes show', function () {
+  let sim;
+  afterEach(async function () {
+    await helper.unload();
+    if (sim) await sim.stop();
+    sim = undefined;
+  });
+
+  it('router restart: the pending command reaches Catch, listen status goes red then listening, one log line per change', async function () {
+    sim = new RouterOSSimulator();
+    await sim.start();
+    await helper.load(
+      allNodes,
+      tabFlow(
+        [connectionConfig('conn', sim.port, { timeout: '3' })],
+        [
+          {
+            id: 'listen',
+            type: 'routeros-listen',
+            connection: 'conn',
+            command: '/interface/listen',
+            tag: 'w',
+            autoStart: true,
+          },
+          { id: 'ping', type: 'routeros-command', connection: 'conn', command: '/tool/ping', mode: 'array' },
+          {
+            id: 'ident',
+            type: 'routeros-command',
+            connection: 'conn',
+            command: '/system/identity/print',
+            mode: 'oneshot',
+          },
+        ],
+      ),
+      { conn: { password: '' } },
+    );
+    await statusMatching('listen', (s) => s.fill === 'green');
+    const caught = nextMessage('caught', 3000);
+    helper.getNode('ping').receive({ attributes: { address: '127.0.0.1', count: 100, interval: '1s' } });
+    await delay(50);
+    const red = statusMatching('listen', (s) => s.fill === 'red');
+    const identRed = statusMatching('ident', (s) => s.fill === 'red');
+    await sim.restart();
+    const msg = await caught;
+    // Node-RED's msg.error.message is the error's toString(): "Name: message".
+    msg.error.message.should.match(
+      /^ConnectionClosedError: connection to 127\.0\.0\.1:\d+ (lost: reset by the router|closed by the router)$/,
+    );
+    msg.routeros.error.code.should.equal('ECLOSED');
+    (await red).text.should.match(/connection to 127\.0\.0\.1:\d+/);
+    await identRed;
+    await statusMatching('listen', (s) => s.fill === 'green' && /routeros-listen\.status/.test(s.text), 4000);
+    const events = collect('out');
+    await setInterface(sim, { '.id': 'ether1', mtu: '1450' });
+    await waitFor(() => events.length === 1, 3000, 'a listen event after the restart');
+    events[0].tag.should.equal('w');
+    const out = nextMessage('out');
+    helper.getNode('ident').receive({});
+    (await out).payload.should.eql({ name: 'MikroTik' });
+    const lines = logLinesOf(helper, 'conn').map(([, m]) => m);
+    lines.should.eql([
+      'routeros-connection.log.connected',
+      'routeros-connection.log.disconnected',
+      'routeros-connection.log.connected',
+    ]);
+  });
+
+  it('router closes mid-reply and sends !fatal: each reaches Catch once, and the next message works', async function () {
+    sim = new RouterOSSimulator();
+    await sim.start();
+    await helper.load(
+      allNodes,
+      tabFlow(
+        [connectionConfig('conn', sim.port)],
+        [{ id: 'cmd', type: 'routeros-command', connection: 'conn', command: '/interface/print', mode: 'array' }],
+      ),
+      { conn: { password: '' } },
+    );
+    await statusMatching('cmd', (s) => s.fill === 'green');
+    const caughtAll = collect('caught');
+    const outAll = collect('out');
+    const cmd = helper.getNode('cmd');
+
+    sim.faults.dropMidReply = true;
+    cmd.receive({ n: 1 });
+    await waitFor(() => caughtAll.length === 1, 3000);
+    caughtAll[0].error.message.should.match(/connection to 127\.0\.0\.1:\d+ (lost|closed)/);
+    await statusMatching('cmd', (s) => s.fill === 'green', 4000);
+    cmd.receive({ n: 2 });
+    await waitFor(() => outAll.length === 1, 3000);
+    outAll[0].n.should.equal(2);
+
+    sim.faults.fatalOnCommand = '/interface/print';
+    cmd.receive({ n: 3 });
+    await waitFor(() => caughtAll.length === 2, 3000);
+    caughtAll[1].error.message.should.equal(
+      'FatalError: router closed the connection: simulated failure on /interface/print',
+    );
+    caughtAll[1].routeros.error.code.should.equal('EFATAL');
+    sim.faults.fatalOnCommand = null;
+    await statusMatching('cmd', (s) => s.fill === 'green', 4000);
+    cmd.receive({ n: 4 });
+    await waitFor(() => outAll.length === 2, 3000);
+    outAll[1].n.should.equal(4);
+    await delay(50);
+    caughtAll.should.have.length(2);
+    outAll.should.have.length(2);
+  });
+
+  it('slow router: the command times out to Catch after the connection timeout, the late reply goes nowhere', async function () {
+    sim = new RouterOSSimulator();
+    await sim.start();
+    await helper.load(
+      allNodes,
+      tabFlow(
+        [connectionConfig('conn', sim.port, { timeout: '1' })],
+        [
+          {
+            id: 'cmd',
+            type: 'routeros-command',
+            connection: 'conn',
+            command: '/system/identity/print',
+            mode: 'oneshot',
+          },
+        ],
+      ),
+      { conn: { password: '' } },
+    );
+    await statusMatching('cmd', (s) => s.fill === 'green');
+    const caughtAll = collect('caught');
+    const outAll = collect('out');
+    sim.faults.replyDelayMs = 1100;
+    helper.getNode('cmd').receive({ n: 1 });
+    await waitFor(() => caughtAll.length === 1, 2000, 'the timeout');
+    caughtAll[0].error.message.should.equal(
+      'TimeoutError: /system/identity/print got no complete answer within 1000 ms',
+    );
+    caughtAll[0].routeros.error.code.should.equal('ETIMEOUT');
+    sim.faults.replyDelayMs = 0;
+    await delay(300); // the late reply arrives meanwhile and must be dropped
+    outAll.should.have.length(0);
+    helper.getNode('cmd').receive({ n: 2 });
+    await waitFor(() => outAll.length === 1, 2000);
+    outAll[0].n.should.equal(2);
+    outAll[0].payload.should.eql({ name: 'MikroTik' });
+    caughtAll.should.have.length(1);
+    sim.openConnections.should.equal(1); // the connection survived the timeout
+  });
+
+  it('connection refused at deploy: red status, retries, then connected: one log line per state change', async function () {
+    const port = await freePort();
+    await helper.load(
+      allNodes,
+      tabFlow(
+        [connectionConfig('conn', port)],
+        [
+          {
+            id: 'cmd',
+            type: 'routeros-command',
+            connection: 'conn',
+            command: '/system/identity/print',
+            mode: 'oneshot',
+          },
+        ],
+      ),
+      { conn: { password: '' } },
+    );
+    const red = await statusMatching('cmd', (s) => s.fill === 'red');
+    red.text.should.match(/connection refused/);
+    // While refused, a message fails within the timeout with the reason.
+    const caught = nextMessage('caught', 3000);
+    helper.getNode('cmd').receive({});
+    (await caught).error.message.should.match(/not connected to the router within 1000 ms: .*connection refused/);
+    sim = new RouterOSSimulator({ port });
+    await sim.start();
+    await statusMatching('cmd', (s) => s.fill === 'green', 5000);
+    const out = nextMessage('out');
+    helper.getNode('cmd').receive({});
+    (await out).payload.name.should.equal('MikroTik');
+    logLinesOf(helper, 'conn').should.eql([
+      [helper.log().WARN, 'routeros-connection.log.disconnected'],
+      [helper.log().INFO, 'routeros-connection.log.connected'],
+    ]);
+    should.exist(helper.getNode('conn').session);
+  });
+});

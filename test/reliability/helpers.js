@@ -1,0 +1,139 @@
+'use strict';
+// Shared pieces of the reliability tests: sessions with small timeouts and backoff, state
+// recorders, a second admin changing the router, and Node-RED flows built on test/nodes/setup.js
+// (plus the core tls-config and debug nodes).
+const path = require('node:path');
+const { RouterOSSession, connect } = require('../../dist/client');
+const setup = require('../nodes/setup');
+
+const CERTS = path.join(__dirname, '..', '..', 'bin', 'simulator-certs');
+const coreDir = path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core');
+const tlsNode = require(path.join(coreDir, 'network', '05-tls.js'));
+const debugNode = require(path.join(coreDir, 'common', '21-debug.js'));
+const nodesWithTls = [...setup.allNodes, tlsNode, debugNode];
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A session on the simulator with test-sized timeouts and backoff. */
+function makeSession(sim, extra = {}) {
+  return new RouterOSSession({
+    host: '127.0.0.1',
+    port: sim.port,
+    connectTimeout: 1000,
+    backoff: { initial: 20, max: 100 },
+    ...extra,
+  });
+}
+
+/** Records every `state` event of a session as [state, message]. */
+function recordStates(session) {
+  const list = [];
+  session.on('state', (state, error) => list.push([state, error ? error.message : undefined]));
+  return list;
+}
+
+/** Resolves on the session's next `state` event matching (state, error). */
+function nextState(session, wanted, timeout = 3000, test = () => true) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      session.off('state', onState);
+      reject(new Error(`session did not reach ${wanted} within ${timeout} ms (now ${session.state})`));
+    }, timeout);
+    function onState(state, error) {
+      if (state !== wanted || !test(error)) return;
+      clearTimeout(timer);
+      session.off('state', onState);
+      resolve(error);
+    }
+    session.on('state', onState);
+  });
+}
+
+/** Waits for `connected` unless the session already is. */
+function connected(session, timeout) {
+  return session.connected ? Promise.resolve() : nextState(session, 'connected', timeout);
+}
+
+/** Changes an interface through a separate API session, as another admin would. */
+async function setInterface(sim, attributes) {
+  const api = await connect({ host: '127.0.0.1', port: sim.port, connectTimeout: 2000 });
+  try {
+    await api.oneshot('/interface/set', { attributes });
+  } finally {
+    await api.close();
+  }
+}
+
+/** A routeros-connection config node. */
+function connectionConfig(id, port, extra = {}) {
+  return {
+    id,
+    type: 'routeros-connection',
+    name: `router ${id}`, // not the id itself: Node-RED would see a config node depending on itself
+    host: '127.0.0.1',
+    port: String(port),
+    username: 'admin',
+    useTls: false,
+    encoding: 'utf8',
+    timeout: '1',
+    ...extra,
+  };
+}
+
+/**
+ * A flow: the given config nodes, a catch node feeding `caught`, an `out` helper, and the given
+ * tab nodes (placed on the tab, wired to `out` unless they say otherwise).
+ */
+function tabFlow(configs, nodes) {
+  const tab = setup.TAB;
+  return [
+    { id: tab, type: 'tab', label: 'reliability' },
+    ...configs,
+    { id: 'out', type: 'helper', z: tab, x: 0, y: 0, wires: [] },
+    { id: 'caught', type: 'helper', z: tab, x: 0, y: 0, wires: [] },
+    { id: 'catch', type: 'catch', z: tab, x: 0, y: 0, scope: null, uncaught: false, wires: [['caught']] },
+    ...nodes.map((n) => ({ z: tab, x: 0, y: 0, wires: [['out']], ...n })),
+  ];
+}
+
+/** Log lines a node wrote at INFO or above (WARN, ERROR ...), as [level, msg]. */
+function logLinesOf(helper, nodeId) {
+  return helper
+    .log()
+    .args.map((a) => a[0])
+    .filter((entry) => entry && entry.id === nodeId && entry.level <= helper.log().INFO)
+    .map((entry) => [entry.level, entry.msg]);
+}
+
+/** Every status a node has shown since the flow was loaded (from the helper's spy). */
+function statusesOf(helper, nodeId) {
+  return helper._NodePrototype.status
+    .getCalls()
+    .filter((call) => call.thisValue && call.thisValue.id === nodeId)
+    .map((call) => call.args[0]);
+}
+
+/** Resolves with the node's current status if it matches, else with the next one that does. */
+function statusNowOrNext(nodeId, predicate, timeout = 5000) {
+  const shown = statusesOf(setup.helper, nodeId);
+  const current = shown[shown.length - 1];
+  if (current && predicate(current)) return Promise.resolve(current);
+  return setup.statusMatching(nodeId, predicate, timeout);
+}
+
+module.exports = {
+  statusesOf,
+  statusNowOrNext,
+  ...setup,
+  CERTS,
+  nodesWithTls,
+  delay,
+  makeSession,
+  recordStates,
+  nextState,
+  connected,
+  setInterface,
+  connectionConfig,
+  tabFlow,
+  logLinesOf,
+};
