@@ -1,3 +1,5 @@
+import { latin1 } from './text';
+
 /**
  * Interns short ASCII strings straight from bytes. Replies repeat the same attribute names on
  * every row and many values (`main`, `true`, `20`, `ether1`), so looking them up by a hash of
@@ -41,9 +43,9 @@ export class StringInterner {
         }
         if (same) return entry.text;
       }
-      return buf.toString('latin1', start, end);
+      return latin1(buf, start, end);
     }
-    const text = buf.toString('latin1', start, end);
+    const text = latin1(buf, start, end);
     if (this.table.size < MAX_ENTRIES) this.table.set(hash, { bytes: Buffer.from(buf.subarray(start, end)), text });
     return text;
   }

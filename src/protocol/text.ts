@@ -29,21 +29,36 @@ for (let i = 0; i < WIN1252_HIGH.length; i++) WIN1252_ENCODE.set(WIN1252_HIGH[i]
 
 const QUESTION_MARK = 0x3f;
 
+/**
+ * Node's Buffer has undocumented-in-types `utf8Slice` / `latin1Slice` methods that
+ * `toString(encoding, start, end)` calls after normalising its arguments; calling them
+ * directly saves that work on the hot path (bounds are always valid here).
+ */
+interface SlicingBuffer extends Buffer {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/** Bytes [start, end) as latin1 (one character per byte). */
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as SlicingBuffer).latin1Slice(start, end);
+}
+
 /** Decodes bytes [start, end) of `buf`. */
 export function decodeText(buf: Buffer, start: number, end: number, encoding: TextEncoding): string {
-  if (encoding === 'utf8') return buf.toString('utf8', start, end);
+  if (encoding === 'utf8') return (buf as SlicingBuffer).utf8Slice(start, end);
   // Runs of bytes outside 0x80-0x9F are identical in latin1, which Node decodes natively.
   let out = '';
   let runStart = start;
   for (let i = start; i < end; i++) {
     const b = buf[i];
     if (b >= 0x80 && b < 0xa0) {
-      if (i > runStart) out += buf.toString('latin1', runStart, i);
+      if (i > runStart) out += latin1(buf, runStart, i);
       out += WIN1252_DECODE[b];
       runStart = i + 1;
     }
   }
-  if (end > runStart) out += buf.toString('latin1', runStart, end);
+  if (end > runStart) out += latin1(buf, runStart, end);
   return out;
 }
 
