@@ -215,6 +215,28 @@ describe('client against the simulator', function () {
   });
 });
 
+describe('client reading with yieldBetweenChunks', function () {
+  it('lets the event loop run between chunks of a long reply', async function () {
+    await withSimulator({}, async (sim) => {
+      for (let i = 0; i < 3000; i++)
+        sim.router.addInterface({ name: `vlan${i}`, type: 'vlan', comment: 'x'.repeat(60) });
+      const api = await tcp(sim, { yieldBetweenChunks: true });
+      let rows = 0;
+      let turnsDuringReply = 0;
+      const handle = api.stream('/interface/print', undefined, {
+        onRow() {
+          rows++;
+          if (rows % 100 === 0) setImmediate(() => (turnsDuringReply += handle.finished ? 0 : 1));
+        },
+      });
+      await handle.done.then(() => (handle.finished = true));
+      rows.should.equal(3002);
+      turnsDuringReply.should.be.above(0);
+      await api.close();
+    });
+  });
+});
+
 describe('client login and transport', function () {
   it('logs in with the legacy MD5 challenge when the router answers =ret=', async function () {
     await withSimulator({ legacyLogin: true, password: 'old-secret' }, async (sim) => {

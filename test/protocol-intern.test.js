@@ -30,12 +30,24 @@ describe('protocol: StringInterner', function () {
     interner.size.should.equal(0);
   });
 
-  it('stays bounded under a flood of distinct strings', function () {
+  it('stays bounded under a flood of distinct strings, and keeps answering correctly', function () {
     const interner = new StringInterner();
     for (let i = 0; i < 50000; i++) {
       const b = bytes(`k${i}`);
       interner.lookup(b, 0, b.length).should.equal(`k${i}`);
     }
     interner.size.should.be.belowOrEqual(8192);
+    // Still learning after the flood: a new value takes a slot.
+    const before = interner.size;
+    for (let i = 0; i < 100; i++) {
+      const b = bytes(`fresh-${i}`);
+      interner.lookup(b, 0, b.length).should.equal(`fresh-${i}`);
+    }
+    interner.size.should.be.aboveOrEqual(Math.min(8192, before));
+  });
+
+  it('the empty string is a value like any other', function () {
+    const interner = new StringInterner();
+    interner.lookup(bytes('x'), 0, 0).should.equal('');
   });
 });

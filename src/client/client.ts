@@ -28,6 +28,12 @@ export interface ClientOptions {
   idleProbeInterval?: number;
   /** ms to wait for the probe's answer (default 10 000). */
   probeTimeout?: number;
+  /**
+   * Pause reading after each chunk until the event loop has had a turn. Rows handed to a
+   * consumer that queues work on the event loop (Node-RED's message delivery) then cannot pile
+   * up faster than they are handled: the router waits in TCP instead of in our memory.
+   */
+  yieldBetweenChunks?: boolean;
   /** `host:port`, for error messages. */
   label?: string;
 }
@@ -124,6 +130,8 @@ export class RouterOSClient extends EventEmitter {
   private preview = Buffer.alloc(0);
   private sawSentence = false;
   private readonly closedPromise: Promise<void>;
+  private readonly yieldBetweenChunks: boolean;
+  private readingPaused = false;
 
   constructor(socket: Duplex, options: ClientOptions = {}) {
     super();
@@ -131,6 +139,7 @@ export class RouterOSClient extends EventEmitter {
     this.label = options.label ?? 'router';
     this.encoding = options.encoding ?? 'utf8';
     this.defaultTimeout = options.timeout ?? 0;
+    this.yieldBetweenChunks = options.yieldBetweenChunks ?? false;
     this.decoder = new SentenceDecoder((raw) => this.onSentence(raw), { maxWordLength: options.maxWordLength });
     this.closedPromise = new Promise((resolve) => this.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -300,6 +309,7 @@ export class RouterOSClient extends EventEmitter {
     }
     try {
       this.decoder.push(chunk);
+      if (this.yieldBetweenChunks) this.yieldToEventLoop();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.fail(
@@ -308,6 +318,16 @@ export class RouterOSClient extends EventEmitter {
           : new RouterOSError(`internal error reading from ${this.label}: ${reason}`, 'EINTERNAL'),
       );
     }
+  }
+
+  private yieldToEventLoop(): void {
+    if (this.readingPaused) return;
+    this.readingPaused = true;
+    this.socket.pause();
+    setImmediate(() => {
+      this.readingPaused = false;
+      if (!this.isClosed) this.socket.resume();
+    });
   }
 
   private onSentence(raw: RawSentence): void {

@@ -74,6 +74,8 @@ export = function (RED: NodeAPI): void {
         timeout: timeoutMs,
         idleProbeInterval: Math.max(30_000, timeoutMs),
         probeTimeout: timeoutMs,
+        // Listen streams feed Node-RED's message queue: let it drain between socket reads.
+        yieldBetweenChunks: true,
       });
       session.on('state', (next: SessionState, error: Error | undefined) => {
         state = next;

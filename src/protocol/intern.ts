@@ -6,51 +6,43 @@ import { latin1 } from './text';
  * their bytes is cheaper than decoding a new string each time, and a million rows then share
  * one copy of each instead of holding a million.
  *
- * The table is bounded, so a stream of random names (a fuzzer, a hostile peer) cannot make it
- * grow without limit: once full, misses are decoded as usual and not stored.
+ * The table is a fixed array of slots (direct-mapped, like a CPU cache): a miss replaces what
+ * was in its slot. So it never grows, a stream of random names (a fuzzer, a hostile peer) only
+ * churns it, and a long-running process keeps adapting to the values it sees now instead of
+ * freezing on the first ones.
  */
 export const INTERN_MAX_LENGTH = 24;
-const MAX_ENTRIES = 8192;
-
-interface Entry {
-  bytes: Buffer;
-  text: string;
-}
+const SLOT_BITS = 13; // 8192 slots
 
 export class StringInterner {
-  private readonly table = new Map<number, Entry>();
+  private readonly slots: string[] = new Array<string>(1 << SLOT_BITS).fill('');
 
   /** Bytes [start, end) as a string, or undefined when they are not short ASCII. */
   lookup(buf: Buffer, start: number, end: number): string | undefined {
     const length = end - start;
     if (length > INTERN_MAX_LENGTH) return undefined;
-    let hash = length;
+    let hash = 0x811c9dc5 ^ length;
     for (let i = start; i < end; i++) {
       const b = buf[i];
       if (b >= 0x80) return undefined;
-      hash = (Math.imul(hash, 31) + b) | 0;
+      hash = Math.imul(hash ^ b, 0x01000193); // FNV-1a step
     }
-    const entry = this.table.get(hash);
-    if (entry !== undefined) {
-      const bytes = entry.bytes;
-      if (bytes.length === length) {
-        let same = true;
-        for (let i = 0; i < length; i++) {
-          if (bytes[i] !== buf[start + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return entry.text;
-      }
-      return latin1(buf, start, end);
+    const slot = hash >>> (32 - SLOT_BITS);
+    const known = this.slots[slot];
+    if (known.length === length) {
+      let i = 0;
+      while (i < length && known.charCodeAt(i) === buf[start + i]) i++;
+      if (i === length) return known;
     }
     const text = latin1(buf, start, end);
-    if (this.table.size < MAX_ENTRIES) this.table.set(hash, { bytes: Buffer.from(buf.subarray(start, end)), text });
+    this.slots[slot] = text;
     return text;
   }
 
+  /** Slots in use. */
   get size(): number {
-    return this.table.size;
+    let used = 0;
+    for (const text of this.slots) if (text !== '') used++;
+    return used;
   }
 }
