@@ -26,6 +26,15 @@ export default tseslint.config(
     rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }] },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  // Editor code Node-RED serves from resources/: a classic browser script beside the editor's
+  // own globals (RED, jQuery, jsonata).
+  {
+    files: ['resources/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, ...globals.jquery, RED: 'readonly', jsonata: 'readonly' },
+    },
+  },
   // Code passed to page.evaluate() runs in the browser.
   { files: ['test/e2e/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );
