@@ -11,7 +11,8 @@ const os = require('node:os');
 const path = require('node:path');
 require('should');
 const { startStack, printLogsOnFailure, USER } = require('./helpers/stack');
-const { CHROMIUM, chromiumAvailable, launch, recordProblems } = require('./helpers/browser');
+const { skipWithoutChromium, launch } = require('./helpers/browser');
+const { openEditorPage, editorSteps } = require('./helpers/editor');
 const { startNodeRed, REPO_ROOT } = require('../../scripts/demo/node-red-runner');
 const { RouterOSSimulator } = require('../../dist/simulator');
 
@@ -92,27 +93,12 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
   let problems;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`    (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     stack = await startStack({ flows: flows() });
     await waitForRouterAnswers(stack.nr.url);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = recordProblems(page);
-    await page.goto(stack.nr.url + '/');
-    await page.waitForFunction(
-      () =>
-        window.RED &&
-        RED.workspaces &&
-        RED.workspaces.active() &&
-        document.querySelectorAll('#red-ui-palette .red-ui-palette-node').length > 0,
-      null,
-      { timeout: 20000 },
-    );
-    await page.evaluate((tab) => RED.workspaces.show(tab), TAB);
-    await page.waitForFunction((tab) => RED.workspaces.active() === tab, TAB);
+    ({ page, problems } = await openEditorPage(browser, stack.nr.url));
+    await showTab(TAB);
   });
 
   after(async function () {
@@ -127,19 +113,8 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     }
   });
 
-  const nodeRect = (id) => `g.red-ui-flow-node-group[id="${id}"] rect.red-ui-flow-node`;
+  const { showTab, openEditor, pressDone, pressCancel, expectCleanConsole } = editorSteps(() => ({ page, problems }));
   const suggestions = '.red-ui-autoComplete-container';
-
-  async function openEditor(id) {
-    await page.locator(nodeRect(id)).dblclick();
-    await page.locator('.red-ui-tray:last-of-type #node-dialog-ok').waitFor({ state: 'visible' });
-    await page.waitForFunction(() => !$('.red-ui-tray').is(':animated'));
-  }
-
-  async function pressDone() {
-    await page.locator('#node-dialog-ok').click();
-    await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0);
-  }
 
   /** Types into a field key by key, as a user does (the completion listens to keyup). */
   async function typeInto(selector, text) {
@@ -188,7 +163,7 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     (await page.inputValue('#node-input-command')).should.equal('/ip/address');
     await pressDone();
     (await page.evaluate(() => RED.nodes.node('completion-command').command)).should.equal('/ip/address');
-    problems.splice(0).should.eql([], 'errors or warnings in the browser console');
+    expectCleanConsole();
   });
 
   it('goes on to the command, then completes attribute names for it; deploys what was picked', async function () {
@@ -213,7 +188,7 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     const deployed = JSON.parse(await stack.api.flowsText()).flows.find((n) => n.id === 'completion-command');
     deployed.command.should.equal('/ip/address/add');
     deployed.attributes.should.eql([{ name: 'interface', value: 'ether1', type: 'str' }]);
-    problems.splice(0).should.eql([], 'errors or warnings in the browser console');
+    expectCleanConsole();
   });
 
   it('offers listen in the listen dialog, though the console tree does not list it', async function () {
@@ -227,11 +202,10 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     await typeInto('#node-input-command', '/interface/li');
     (await offered('/interface/listen')).should.eql(['/interface/listen']);
     await page.locator('#node-input-command').press('Escape');
-    await page.locator('#node-dialog-cancel').click();
-    await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0);
+    await pressCancel();
     page.off('request', onRequest);
     asked.length.should.be.above(0);
-    problems.splice(0).should.eql([], 'errors or warnings in the browser console');
+    expectCleanConsole();
   });
 });
 

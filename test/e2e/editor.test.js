@@ -9,7 +9,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 require('should');
 const { startStack, printLogsOnFailure } = require('./helpers/stack');
-const { CHROMIUM, chromiumAvailable, launch, recordProblems } = require('./helpers/browser');
+const { skipWithoutChromium, launch } = require('./helpers/browser');
+const { openEditorPage, editorSteps } = require('./helpers/editor');
 const { loadExamples, mergeExamples } = require('../../scripts/demo/examples');
 const { REPO_ROOT } = require('../../scripts/demo/node-red-runner');
 
@@ -28,25 +29,10 @@ describe('e2e: the editor in headless Chromium', function () {
   let problems;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`    (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     stack = await startStack({ flows: mergeExamples(examples) });
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(8000);
-    problems = recordProblems(page);
-    await page.goto(stack.nr.url + '/');
-    await page.waitForFunction(
-      () =>
-        window.RED &&
-        RED.workspaces &&
-        RED.workspaces.active() &&
-        document.querySelectorAll('#red-ui-palette .red-ui-palette-node').length > 0,
-      null,
-      { timeout: 20000 },
-    );
+    ({ page, problems } = await openEditorPage(browser, stack.nr.url, { defaultTimeout: 8000 }));
   });
 
   after(async function () {
@@ -75,31 +61,7 @@ describe('e2e: the editor in headless Chromium', function () {
     }
   });
 
-  /** Every console problem since the last call fails the test that caused it. */
-  function expectCleanConsole() {
-    const found = problems.splice(0);
-    found.should.eql([], 'errors or warnings in the browser console');
-  }
-
-  const nodeRect = (id) => `g.red-ui-flow-node-group[id="${id}"] rect.red-ui-flow-node`;
-
-  async function showTab(id) {
-    await page.evaluate((tab) => RED.workspaces.show(tab), id);
-    await page.waitForFunction((tab) => RED.workspaces.active() === tab, id);
-  }
-
-  /** Opens the edit dialog of node `id` by double-clicking it; resolves once its form is there. */
-  async function openEditor(id) {
-    await page.locator(nodeRect(id)).dblclick();
-    await page.locator('.red-ui-tray:last-of-type #node-dialog-ok').waitFor({ state: 'visible' });
-    // The tray slides in; wait for it to come to rest so screenshots are sharp.
-    await page.waitForFunction(() => !$('.red-ui-tray').is(':animated'));
-  }
-
-  async function pressDone() {
-    await page.locator('#node-dialog-ok').click();
-    await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0);
-  }
+  const { showTab, openEditor, pressDone, pressCancel, expectCleanConsole } = editorSteps(() => ({ page, problems }));
 
   it('shows the RouterOS nodes in the palette, under RouterOS with their icons (the config node is not there)', async function () {
     const entries = await page.evaluate((types) => {
@@ -220,16 +182,14 @@ describe('e2e: the editor in headless Chromium', function () {
     await check('command node', '#routeros-command-attributes');
     await page.locator('.red-ui-editableList:has(#routeros-command-queries) .red-ui-editableList-addButton').click();
     await check('command node', '#routeros-command-queries');
-    await page.locator('#node-dialog-cancel').click();
-    await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0);
+    await pressCancel();
 
     await openEditor('rosex03-listen'); // no attributes or queries yet: add one of each
     for (const list of ['#routeros-listen-attributes', '#routeros-listen-queries']) {
       await page.locator(`.red-ui-editableList:has(${list}) .red-ui-editableList-addButton`).click();
       await check('listen node', list);
     }
-    await page.locator('#node-dialog-cancel').click();
-    await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0);
+    await pressCancel();
     overlaps.should.eql([], 'list items overlap the controls below them');
     (await page.evaluate(() => RED.nodes.dirty())).should.be.false();
     expectCleanConsole();

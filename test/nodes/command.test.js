@@ -2,7 +2,7 @@
 // routeros-command against the simulator: presets, one-shot, array, split, queries, proplist,
 // msg overrides, TypedInput attributes, parseValues, and every error reaching a Catch node.
 require('should');
-const { helper, allNodes, flow, startSimulator, nextMessage, collect } = require('./setup');
+const { helper, allNodes, flow, startSimulator, unloadAndStop, nextMessage, collect } = require('./setup');
 
 describe('routeros-command node', function () {
   let sim;
@@ -10,8 +10,7 @@ describe('routeros-command node', function () {
     sim = await startSimulator();
   });
   afterEach(async function () {
-    await helper.unload();
-    await sim.stop();
+    await unloadAndStop(sim);
   });
 
   async function run(nodeProps, msg = { payload: 'go' }, output = 'out') {

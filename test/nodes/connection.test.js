@@ -2,7 +2,7 @@
 // routeros-connection: shared connection, wrong password, reconnects, redeploys without
 // leaking sockets, and the password kept out of logs, status and flows.
 require('should');
-const { helper, allNodes, flow, startSimulator, nextMessage, statusMatching } = require('./setup');
+const { helper, allNodes, flow, startSimulator, unloadAndStop, nextMessage, statusMatching } = require('./setup');
 const { waitFor, freePort } = require('../helpers/wait');
 
 const SECRET = 'S3cret-Pa55word!';
@@ -10,8 +10,7 @@ const SECRET = 'S3cret-Pa55word!';
 describe('routeros-connection config node', function () {
   let sim;
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 

@@ -3,9 +3,7 @@
 // connection's router with /console/inspect and falls back to the bundled list of RouterOS 7
 // menus when it cannot; the simulator answers /console/inspect for its own tree.
 require('should');
-const fs = require('node:fs');
-const path = require('node:path');
-const { helper, allNodes, flow, startSimulator } = require('./setup');
+const { helper, allNodes, flow, startSimulator, unloadAndStop } = require('./setup');
 const { createScriptedServer } = require('../../dist/simulator');
 const { connect } = require('../../dist/client');
 const { inspectChildren, parseInspectChildren, inspectPathValue } = require('../../dist/client/inspect');
@@ -55,8 +53,7 @@ describe('editor completion: /console/inspect and the admin endpoint', function 
   });
 
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 
@@ -373,20 +370,6 @@ describe('editor completion: /console/inspect and the admin endpoint', function 
       parseMenuPath('interface/6to4').should.eql(['interface', '6to4']);
       (parseMenuPath(['/ip']) === undefined).should.be.true();
       (parseMenuPath('/ip/-x') === undefined).should.be.true();
-    });
-  });
-
-  describe('the dialogs', function () {
-    it('carry the same completion code', function () {
-      const block = (type) => {
-        const html = fs.readFileSync(path.join(__dirname, '..', '..', 'nodes', `routeros-${type}.html`), 'utf8');
-        const match = /\/\/ --- routeros-api completion \(shared\)[\s\S]*?\/\/ --- end of routeros-api completion/.exec(
-          html,
-        );
-        (match !== null).should.be.true(`no completion block in routeros-${type}.html`);
-        return match[0];
-      };
-      block('command').should.equal(block('listen'));
     });
   });
 });

@@ -2,7 +2,16 @@
 // routeros-listen and routeros-cancel: events as messages, stop by msg or by a cancel node
 // (tag), status, resume after the router comes back.
 require('should');
-const { helper, allNodes, flow, startSimulator, nextMessage, collect, statusMatching } = require('./setup');
+const {
+  helper,
+  allNodes,
+  flow,
+  startSimulator,
+  unloadAndStop,
+  nextMessage,
+  collect,
+  statusMatching,
+} = require('./setup');
 const { waitFor } = require('../helpers/wait');
 const { connect } = require('../../dist/client');
 
@@ -12,8 +21,7 @@ describe('routeros-listen and routeros-cancel nodes', function () {
     sim = await startSimulator();
   });
   afterEach(async function () {
-    await helper.unload();
-    await sim.stop();
+    await unloadAndStop(sim);
   });
 
   /** Changes an interface through a second API session, as another admin would. */

@@ -53,6 +53,12 @@ async function startSimulator(options) {
   return sim;
 }
 
+/** Unloads the flow, then stops the simulator if there is one: a node test's clean-up. */
+async function unloadAndStop(sim) {
+  await helper.unload();
+  if (sim) await sim.stop();
+}
+
 /** Resolves with the next message a helper node receives. */
 function nextMessage(nodeId, timeout = 3000) {
   const node = helper.getNode(nodeId);
@@ -92,4 +98,15 @@ function statusMatching(nodeId, predicate, timeout = 5000) {
   });
 }
 
-module.exports = { helper, allNodes, flow, connectionNode, startSimulator, nextMessage, collect, statusMatching, TAB };
+module.exports = {
+  helper,
+  allNodes,
+  flow,
+  connectionNode,
+  startSimulator,
+  unloadAndStop,
+  nextMessage,
+  collect,
+  statusMatching,
+  TAB,
+};

@@ -9,13 +9,16 @@ const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 require('should');
-const { RouterOSSimulator } = require('../../dist/simulator');
-const { watchUnhandledRejections } = require('../fuzz/properties');
+const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const {
   helper,
+  startSimulator,
   nodesWithTls,
   connectionConfig,
   tabFlow,
+  commandNode,
+  listenNode,
+  loadFlow,
   nextMessage,
   statusMatching,
   statusNowOrNext,
@@ -117,15 +120,8 @@ describe('bad input: each README row reaches a Catch node and nothing else break
   let sims = [];
   let httpServer;
   let sshServer;
-  let unhandled;
 
-  before(function () {
-    unhandled = watchUnhandledRejections();
-  });
-  after(function () {
-    unhandled.stop();
-    unhandled.records.should.have.length(0);
-  });
+  useUnhandledRejectionGuard();
   afterEach(async function () {
     await helper.unload();
     for (const sim of sims) await sim.stop();
@@ -135,48 +131,23 @@ describe('bad input: each README row reaches a Catch node and nothing else break
   });
 
   async function simulator(options) {
-    const sim = new RouterOSSimulator(options);
-    await sim.start();
+    const sim = await startSimulator(options);
     sims.push(sim);
     return sim;
   }
 
   it('input rows: a clear error to Catch, a red status, and the next good message works', async function () {
     const sim = await simulator();
-    await helper.load(
-      nodesWithTls,
-      tabFlow(
-        [connectionConfig('conn', sim.port)],
-        [
-          { id: 'cmd', type: 'routeros-command', connection: 'conn', command: '', mode: 'oneshot' },
-          { id: 'cancel', type: 'routeros-cancel', connection: 'conn', tag: '' },
-          {
-            id: 'listenA',
-            type: 'routeros-listen',
-            connection: 'conn',
-            command: '/interface/listen',
-            tag: 'same',
-            autoStart: true,
-          },
-          {
-            id: 'listenB',
-            type: 'routeros-listen',
-            connection: 'conn',
-            command: '/interface/listen',
-            tag: 'same',
-            autoStart: false,
-          },
-          {
-            id: 'listenC',
-            type: 'routeros-listen',
-            connection: 'conn',
-            command: '/interface/listen',
-            tag: 'other',
-            autoStart: false,
-          },
-        ],
-      ),
-      { conn: { password: '' } },
+    await loadFlow(
+      sim.port,
+      [
+        commandNode('cmd', '', 'oneshot'),
+        { id: 'cancel', type: 'routeros-cancel', connection: 'conn', tag: '' },
+        listenNode('listenA', 'same'),
+        listenNode('listenB', 'same', { autoStart: false }),
+        listenNode('listenC', 'other', { autoStart: false }),
+      ],
+      { nodeSet: nodesWithTls },
     );
     await statusMatching('listenA', (s) => s.fill === 'green');
     const good = {
@@ -240,13 +211,7 @@ describe('bad input: each README row reaches a Catch node and nothing else break
     });
     await new Promise((resolve) => sshServer.listen(0, '127.0.0.1', resolve));
 
-    const cmd = (id, connection) => ({
-      id,
-      type: 'routeros-command',
-      connection,
-      command: '/system/identity/print',
-      mode: 'oneshot',
-    });
+    const cmd = (id, connection) => commandNode(id, '/system/identity/print', 'oneshot', { connection });
     await helper.load(
       nodesWithTls,
       tabFlow(

@@ -6,7 +6,8 @@
 
 require('should');
 const fc = require('fast-check');
-const { clientProperties, watchUnhandledRejections, fakeSocket } = require('../fuzz/properties');
+const { clientProperties, fakeSocket } = require('../fuzz/properties');
+const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const { RouterOSClient, RouterOSError, ConnectionClosedError } = require('../../dist/client');
 
 const numRuns = Number(process.env.FUZZ_RUNS) || 1000;
@@ -15,14 +16,7 @@ if (process.env.FUZZ_SEED) options.seed = Number(process.env.FUZZ_SEED);
 if (process.env.FUZZ_PATH) options.path = process.env.FUZZ_PATH;
 
 describe(`client: fuzz over a fake socket (${numRuns} cases per property)`, function () {
-  let watch;
-  before(function () {
-    watch = watchUnhandledRejections();
-  });
-  after(function () {
-    watch.stop();
-    watch.records.should.have.length(0);
-  });
+  const watch = useUnhandledRejectionGuard();
 
   it('chaos: any reply bytes, split anywhere, with calls, streams and cancels in flight: nothing escapes, everything settles', async function () {
     await fc.assert(clientProperties.clientChaos(watch.records), options);

@@ -5,20 +5,21 @@
 // Catch, log lines), through the nodes. Small timeouts and backoff keep it fast.
 const net = require('node:net');
 const should = require('should');
-const { RouterOSSimulator } = require('../../dist/simulator');
 const { connect, ConnectionClosedError, FatalError, TimeoutError, InputError } = require('../../dist/client');
 const { waitFor, freePort } = require('../helpers/wait');
-const { watchUnhandledRejections } = require('../fuzz/properties');
+const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const {
   helper,
-  allNodes,
+  startSimulator,
+  unloadAndStop,
   makeSession,
   recordStates,
   nextState,
   connected,
   setInterface,
-  connectionConfig,
-  tabFlow,
+  commandNode,
+  listenNode,
+  loadFlow,
   logLinesOf,
   nextMessage,
   collect,
@@ -29,22 +30,13 @@ const {
 /** A long-running call: 1000 pings one second apart. */
 const LONG_CALL = ['/tool/ping', { attributes: { address: '127.0.0.1', count: 1000, interval: '1s' } }];
 
-// Mocha only re-emits unhandled rejections from user code; count them here instead.
-let unhandled;
-before(function () {
-  unhandled = watchUnhandledRejections();
-});
-after(function () {
-  unhandled.stop();
-  unhandled.records.should.have.length(0);
-});
+useUnhandledRejectionGuard();
 
 describe('faults: the router misbehaves (client and session)', function () {
   let sim;
   let session;
   beforeEach(async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
+    sim = await startSimulator();
   });
   afterEach(async function () {
     if (session) await session.close();
@@ -276,8 +268,7 @@ describe('faults: the router misbehaves (client and session)', function () {
       const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
       gaps[0].should.be.below(80);
       gaps[gaps.length - 1].should.be.aboveOrEqual(100); // doubled up towards max (±20 % jitter)
-      const late = new RouterOSSimulator({ port });
-      await late.start();
+      const late = await startSimulator({ port });
       try {
         await nextState(session, 'connected', 2000);
         states.map((s) => s[0]).should.eql(['connecting', 'disconnected', 'connected']);
@@ -296,38 +287,20 @@ describe('faults: the router misbehaves (client and session)', function () {
 describe('faults: what the nodes show', function () {
   let sim;
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 
   it('router restart: the pending command reaches Catch, listen status goes red then listening, one log line per change', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
-    await helper.load(
-      allNodes,
-      tabFlow(
-        [connectionConfig('conn', sim.port, { timeout: '3' })],
-        [
-          {
-            id: 'listen',
-            type: 'routeros-listen',
-            connection: 'conn',
-            command: '/interface/listen',
-            tag: 'w',
-            autoStart: true,
-          },
-          { id: 'ping', type: 'routeros-command', connection: 'conn', command: '/tool/ping', mode: 'array' },
-          {
-            id: 'ident',
-            type: 'routeros-command',
-            connection: 'conn',
-            command: '/system/identity/print',
-            mode: 'oneshot',
-          },
-        ],
-      ),
-      { conn: { password: '' } },
+    sim = await startSimulator();
+    await loadFlow(
+      sim.port,
+      [
+        listenNode('listen', 'w'),
+        commandNode('ping', '/tool/ping', 'array'),
+        commandNode('ident', '/system/identity/print', 'oneshot'),
+      ],
+      { connection: { timeout: '3' } },
     );
     await statusMatching('listen', (s) => s.fill === 'green');
     const caught = nextMessage('caught', 3000);
@@ -361,16 +334,8 @@ describe('faults: what the nodes show', function () {
   });
 
   it('router closes mid-reply and sends !fatal: each reaches Catch once, and the next message works', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
-    await helper.load(
-      allNodes,
-      tabFlow(
-        [connectionConfig('conn', sim.port)],
-        [{ id: 'cmd', type: 'routeros-command', connection: 'conn', command: '/interface/print', mode: 'array' }],
-      ),
-      { conn: { password: '' } },
-    );
+    sim = await startSimulator();
+    await loadFlow(sim.port, [commandNode('cmd', '/interface/print', 'array')]);
     await statusMatching('cmd', (s) => s.fill === 'green');
     const caughtAll = collect('caught');
     const outAll = collect('out');
@@ -403,24 +368,10 @@ describe('faults: what the nodes show', function () {
   });
 
   it('slow router: the command times out to Catch after the connection timeout, the late reply goes nowhere', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
-    await helper.load(
-      allNodes,
-      tabFlow(
-        [connectionConfig('conn', sim.port, { timeout: '1' })],
-        [
-          {
-            id: 'cmd',
-            type: 'routeros-command',
-            connection: 'conn',
-            command: '/system/identity/print',
-            mode: 'oneshot',
-          },
-        ],
-      ),
-      { conn: { password: '' } },
-    );
+    sim = await startSimulator();
+    await loadFlow(sim.port, [commandNode('cmd', '/system/identity/print', 'oneshot')], {
+      connection: { timeout: '1' },
+    });
     await statusMatching('cmd', (s) => s.fill === 'green');
     const caughtAll = collect('caught');
     const outAll = collect('out');
@@ -444,30 +395,14 @@ describe('faults: what the nodes show', function () {
 
   it('connection refused at deploy: red status, retries, then connected: one log line per state change', async function () {
     const port = await freePort();
-    await helper.load(
-      allNodes,
-      tabFlow(
-        [connectionConfig('conn', port)],
-        [
-          {
-            id: 'cmd',
-            type: 'routeros-command',
-            connection: 'conn',
-            command: '/system/identity/print',
-            mode: 'oneshot',
-          },
-        ],
-      ),
-      { conn: { password: '' } },
-    );
+    await loadFlow(port, [commandNode('cmd', '/system/identity/print', 'oneshot')]);
     const red = await statusMatching('cmd', (s) => s.fill === 'red');
     red.text.should.match(/connection refused/);
     // While refused, a message fails within the timeout with the reason.
     const caught = nextMessage('caught', 3000);
     helper.getNode('cmd').receive({});
     (await caught).error.message.should.match(/not connected to the router within 1000 ms: .*connection refused/);
-    sim = new RouterOSSimulator({ port });
-    await sim.start();
+    sim = await startSimulator({ port });
     await statusMatching('cmd', (s) => s.fill === 'green', 5000);
     const out = nextMessage('out');
     helper.getNode('cmd').receive({});

@@ -96,6 +96,37 @@ function tabFlow(configs, nodes) {
   ];
 }
 
+/** A routeros-command node on the connection `conn` (`extra` may name another). */
+function commandNode(id, command, mode, extra = {}) {
+  return { id, type: 'routeros-command', connection: 'conn', command, mode, ...extra };
+}
+
+/** A routeros-listen node on the connection `conn`, listening to /interface/listen from deploy on. */
+function listenNode(id, tag, extra = {}) {
+  return {
+    id,
+    type: 'routeros-listen',
+    connection: 'conn',
+    command: '/interface/listen',
+    tag,
+    autoStart: true,
+    ...extra,
+  };
+}
+
+/**
+ * A tabFlow with the connection `conn` to `port` (`connection` merged into its config), the
+ * config nodes `configs` beside it, and `nodes` on the tab.
+ */
+function flowOn(port, nodes, { connection, configs = [] } = {}) {
+  return tabFlow([connectionConfig('conn', port, connection), ...configs], nodes);
+}
+
+/** Loads flowOn(port, nodes, options) with the node modules `nodeSet`; `conn` has no password. */
+function loadFlow(port, nodes, { nodeSet = setup.allNodes, ...options } = {}) {
+  return setup.helper.load(nodeSet, flowOn(port, nodes, options), { conn: { password: '' } });
+}
+
 /** Log lines a node wrote at INFO or above (WARN, ERROR ...), as [level, msg]. */
 function logLinesOf(helper, nodeId) {
   return helper
@@ -135,5 +166,9 @@ module.exports = {
   setInterface,
   connectionConfig,
   tabFlow,
+  commandNode,
+  listenNode,
+  flowOn,
+  loadFlow,
   logLinesOf,
 };

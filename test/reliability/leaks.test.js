@@ -7,11 +7,21 @@ const fs = require('node:fs');
 const path = require('node:path');
 const asyncHooks = require('node:async_hooks');
 require('should');
-const { RouterOSSimulator } = require('../../dist/simulator');
 const { connect, RouterOSSession } = require('../../dist/client');
 const { waitFor, freePort } = require('../helpers/wait');
-const { watchUnhandledRejections } = require('../fuzz/properties');
-const { helper, allNodes, connectionConfig, tabFlow, nextMessage, delay, CERTS } = require('./helpers');
+const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
+const {
+  helper,
+  allNodes,
+  startSimulator,
+  unloadAndStop,
+  commandNode,
+  listenNode,
+  flowOn,
+  nextMessage,
+  delay,
+  CERTS,
+} = require('./helpers');
 
 const CA = fs.readFileSync(path.join(CERTS, 'ca.pem'));
 
@@ -71,14 +81,7 @@ function sumOf(counts) {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-let unhandled;
-before(function () {
-  unhandled = watchUnhandledRejections();
-});
-after(function () {
-  unhandled.stop();
-  unhandled.records.should.have.length(0);
-});
+useUnhandledRejectionGuard();
 
 describe('leaks: connect/close cycles', function () {
   this.timeout(120000);
@@ -89,8 +92,7 @@ describe('leaks: connect/close cycles', function () {
   });
 
   it('1,000 connect/close cycles (some with calls and streams) leave no socket, timer or listener', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
+    sim = await startSimulator();
     const warm = await connect({ host: '127.0.0.1', port: sim.port });
     await warm.close();
     await waitFor(() => sim.openConnections === 0);
@@ -137,8 +139,7 @@ describe('leaks: connect/close cycles', function () {
   });
 
   it('100 TLS connect/close cycles leave nothing behind', async function () {
-    sim = new RouterOSSimulator({ tls: true });
-    await sim.start();
+    sim = await startSimulator({ tls: true });
     await settle();
     const before = activeResources();
     const tracker = trackResources();
@@ -159,8 +160,7 @@ describe('leaks: connect/close cycles', function () {
   });
 
   it('200 session start/close cycles with a managed stream and idle probes leave nothing behind', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
+    sim = await startSimulator();
     await settle();
     const before = activeResources();
     const simListeners = listenerCounts(sim);
@@ -229,40 +229,26 @@ describe('leaks: 100 redeploys', function () {
   this.timeout(120000);
   let sim;
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 
   function deployFlow(i) {
-    return tabFlow(
-      // A changed timeout makes the connection node restart, as an edit in the editor would.
-      [connectionConfig('conn', sim.port, { timeout: String(2 + (i % 2)) })],
+    return flowOn(
+      sim.port,
       [
-        {
-          id: 'cmd1',
-          type: 'routeros-command',
-          connection: 'conn',
-          command: '/system/identity/print',
-          mode: 'oneshot',
-        },
-        { id: 'cmd2', type: 'routeros-command', connection: 'conn', command: '/interface/print', mode: 'array' },
-        {
-          id: 'listen',
-          type: 'routeros-listen',
-          connection: 'conn',
-          command: '/interface/listen',
-          tag: 'w',
-          autoStart: true,
-        },
+        commandNode('cmd1', '/system/identity/print', 'oneshot'),
+        commandNode('cmd2', '/interface/print', 'array'),
+        listenNode('listen', 'w'),
         { id: 'cancel', type: 'routeros-cancel', connection: 'conn', tag: '' },
       ],
+      // A changed timeout makes the connection node restart, as an edit in the editor would.
+      { connection: { timeout: String(2 + (i % 2)) } },
     );
   }
 
   it('100 full redeploys: one connection at a time, none left, no timer or listener growth', async function () {
-    sim = new RouterOSSimulator();
-    await sim.start();
+    sim = await startSimulator();
     await settle();
     const beforeLoad = activeResources();
     const simListenersBefore = listenerCounts(sim);

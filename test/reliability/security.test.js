@@ -8,14 +8,18 @@ const path = require('node:path');
 const util = require('node:util');
 const { execFileSync } = require('node:child_process');
 require('should');
-const { RouterOSSimulator } = require('../../dist/simulator');
-const { watchUnhandledRejections } = require('../fuzz/properties');
+const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const { waitFor } = require('../helpers/wait');
 const {
   helper,
+  startSimulator,
+  unloadAndStop,
   nodesWithTls,
   connectionConfig,
-  tabFlow,
+  commandNode,
+  listenNode,
+  flowOn,
+  loadFlow,
   nextMessage,
   collect,
   statusMatching,
@@ -35,20 +39,12 @@ const OTHER_TLS = () => ({
 });
 const WARN_KEY = 'routeros-connection.warn.tls-unverified';
 
-let unhandled;
-before(function () {
-  unhandled = watchUnhandledRejections();
-});
-after(function () {
-  unhandled.stop();
-  unhandled.records.should.have.length(0);
-});
+useUnhandledRejectionGuard();
 
 describe('security: TLS certificates', function () {
   let sim;
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 
@@ -64,22 +60,10 @@ describe('security: TLS certificates', function () {
       ...extra,
     };
   }
-  const ident = {
-    id: 'cmd',
-    type: 'routeros-command',
-    connection: 'conn',
-    command: '/system/identity/print',
-    mode: 'oneshot',
-  };
+  const ident = commandNode('cmd', '/system/identity/print', 'oneshot');
 
-  async function deploy(connExtra, extraConfigs = []) {
-    await helper.load(
-      nodesWithTls,
-      tabFlow([connectionConfig('conn', sim.port, connExtra), ...extraConfigs], [ident]),
-      {
-        conn: { password: '' },
-      },
-    );
+  async function deploy(connection, configs) {
+    await loadFlow(sim.port, [ident], { connection, configs, nodeSet: nodesWithTls });
   }
 
   function warnings() {
@@ -87,8 +71,7 @@ describe('security: TLS certificates', function () {
   }
 
   it('verifies by default: API-SSL with no tls-config refuses the (privately signed) certificate', async function () {
-    sim = new RouterOSSimulator({ tls: true });
-    await sim.start();
+    sim = await startSimulator({ tls: true });
     await deploy({ useTls: true });
     const status = await statusNowOrNext('cmd', (s) => s.fill === 'red');
     status.text.should.match(/^TLS certificate check failed/);
@@ -101,21 +84,18 @@ describe('security: TLS certificates', function () {
   });
 
   it('verifies with the CA from a tls-config node, and a tls-config without verifyservercert still verifies', async function () {
-    sim = new RouterOSSimulator({ tls: true });
-    await sim.start();
+    sim = await startSimulator({ tls: true });
     await deploy({ useTls: true, tlsConfig: 'tls1' }, [tlsConfig({ ca: CA_FILE })]);
     await statusNowOrNext('cmd', (s) => s.fill === 'green');
     const out = nextMessage('out');
     helper.getNode('cmd').receive({});
     (await out).payload.should.eql({ name: 'MikroTik' });
     warnings().should.have.length(0);
-    await helper.unload();
-    await sim.stop();
+    await unloadAndStop(sim);
 
     // A certificate for another name, signed by the trusted CA; the tls-config of an old flow
     // has no verifyservercert at all: verification stays on.
-    sim = new RouterOSSimulator({ tls: OTHER_TLS() });
-    await sim.start();
+    sim = await startSimulator({ tls: OTHER_TLS() });
     const old = tlsConfig({ ca: CA_FILE });
     delete old.verifyservercert;
     await deploy({ useTls: true, tlsConfig: 'tls1' }, [old]);
@@ -125,8 +105,7 @@ describe('security: TLS certificates', function () {
   });
 
   it('verifyservercert false turns checking off explicitly, and the connection node warns exactly once', async function () {
-    sim = new RouterOSSimulator({ tls: OTHER_TLS() });
-    await sim.start();
+    sim = await startSimulator({ tls: OTHER_TLS() });
     await deploy({ useTls: true, tlsConfig: 'tls1' }, [tlsConfig({ verifyservercert: false })]);
     await statusNowOrNext('cmd', (s) => s.fill === 'green');
     // Reconnects reuse the options: no new warning.
@@ -156,14 +135,12 @@ describe('security: TLS certificates', function () {
 describe('security: the password stays secret', function () {
   let sim;
   afterEach(async function () {
-    await helper.unload();
-    if (sim) await sim.stop();
+    await unloadAndStop(sim);
     sim = undefined;
   });
 
   it('never appears in logs, status, debug output, Catch messages, errors or the deployed flow', async function () {
-    sim = new RouterOSSimulator({ password: SECRET });
-    await sim.start();
+    sim = await startSimulator({ password: SECRET });
     const comms = [];
     const onComms = (event) => comms.push(event);
     helper._events.on('comms', onComms);
@@ -180,36 +157,16 @@ describe('security: the password stays secret', function () {
       statusType: 'auto',
       wires: [],
     });
-    const flowJson = tabFlow(
-      [connectionConfig('conn', sim.port), connectionConfig('wrong', sim.port)],
+    const flowJson = flowOn(
+      sim.port,
       [
-        {
-          id: 'cmd',
-          type: 'routeros-command',
-          connection: 'conn',
-          command: '',
-          mode: 'oneshot',
-          wires: [['out', 'dbgOut']],
-        },
-        {
-          id: 'bad',
-          type: 'routeros-command',
-          connection: 'wrong',
-          command: '/system/identity/print',
-          mode: 'oneshot',
-        },
-        {
-          id: 'listen',
-          type: 'routeros-listen',
-          connection: 'conn',
-          command: '/user/active/listen',
-          tag: 'u',
-          autoStart: true,
-          wires: [['dbgOut']],
-        },
+        commandNode('cmd', '', 'oneshot', { wires: [['out', 'dbgOut']] }),
+        commandNode('bad', '/system/identity/print', 'oneshot', { connection: 'wrong' }),
+        listenNode('listen', 'u', { command: '/user/active/listen', wires: [['dbgOut']] }),
         debug('dbgOut'),
         debug('dbgCaught'),
       ],
+      { configs: [connectionConfig('wrong', sim.port)] },
     );
     // The catch node also feeds a debug node.
     flowJson.find((n) => n.id === 'catch').wires = [['caught', 'dbgCaught']];

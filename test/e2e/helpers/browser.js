@@ -26,6 +26,14 @@ function chromiumAvailable() {
   return fs.existsSync(CHROMIUM);
 }
 
+/** Skips the suite of `context` (a before hook's `this`) when there is no Chromium to drive. */
+function skipWithoutChromium(context) {
+  if (!chromiumAvailable()) {
+    console.log(`    (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install -y chromium)`);
+    context.skip();
+  }
+}
+
 async function launch() {
   const { chromium } = require('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -46,4 +54,4 @@ function recordProblems(page) {
   return problems;
 }
 
-module.exports = { CHROMIUM, chromiumAvailable, launch, recordProblems };
+module.exports = { CHROMIUM, chromiumAvailable, skipWithoutChromium, launch, recordProblems };
