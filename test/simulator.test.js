@@ -279,7 +279,7 @@ describe('RouterOS simulator', function () {
     it('/ip/address add, print, remove; a bad id or interface is a !trap', async function () {
       const s = await loggedIn();
       s.send(['/ip/address/listen', '.tag=watch']);
-      (await s.command(['/ip/address/add', '=address=192.168.88.1/24', '=interface=ether1'])).should.eql([
+      (await s.command(['/ip/address/add', '=address=198.51.100.1/24', '=interface=ether1'])).should.eql([
         ['!done', '=ret=*1'],
       ]);
       (await s.take((w) => w.includes('.tag=watch')))[1].should.equal('=.id=*1');
@@ -287,8 +287,8 @@ describe('RouterOS simulator', function () {
         [
           '!re',
           '=.id=*1',
-          '=address=192.168.88.1/24',
-          '=network=192.168.88.0',
+          '=address=198.51.100.1/24',
+          '=network=198.51.100.0',
           '=interface=ether1',
           '=actual-interface=ether1',
           '=invalid=false',
@@ -297,7 +297,7 @@ describe('RouterOS simulator', function () {
         ],
         ['!done'],
       ]);
-      (await s.command(['/ip/address/add', '=address=10.0.0.1/8', '=interface=nope'])).should.eql([
+      (await s.command(['/ip/address/add', '=address=203.0.113.1/24', '=interface=nope'])).should.eql([
         ['!trap', '=category=1', '=message=input does not match any value of interface'],
         ['!done'],
       ]);
@@ -600,7 +600,7 @@ describe('RouterOS simulator', function () {
       const s = await loggedIn();
       const port = sim.port;
       sim.router.bootTime -= 3600_000;
-      sim.router.addAddress({ address: '10.1.1.1/24', interface: 'ether2' });
+      sim.router.addAddress({ address: '203.0.113.9/24', interface: 'ether2' });
       await sim.restart();
       await s.closed;
       sim.port.should.equal(port);
