@@ -59,35 +59,22 @@ serveWorker({
       },
       { id: 'out', type: 'helper', z: 'tab' },
     ];
-    if (counter === 'function') {
-      // listen → function node that counts (context.get/set) and sends one message at the end.
-      flow.push(
-        {
-          id: 'listen',
-          type: 'routeros-listen',
-          z: 'tab',
-          connection: 'conn',
-          command: '',
-          tag,
-          autoStart: false,
-          parseValues: false,
-          wires: [['count']],
-        },
-        { id: 'count', type: 'function', z: 'tab', func: counterCode(counts), outputs: 1, wires: [['out']] },
-      );
-    } else {
-      // listen → a plain node whose input handler counts: the runtime's messaging without a vm.
-      flow.push({
-        id: 'listen',
-        type: 'routeros-listen',
-        z: 'tab',
-        connection: 'conn',
-        command: '',
-        tag,
-        autoStart: false,
-        parseValues: false,
-        wires: [['out']],
-      });
+    // listen → a function node that counts (context.get/set) and sends one message at the end,
+    // or → a plain node whose input handler counts: the runtime's messaging without a vm.
+    const viaFunction = counter === 'function';
+    flow.push({
+      id: 'listen',
+      type: 'routeros-listen',
+      z: 'tab',
+      connection: 'conn',
+      command: '',
+      tag,
+      autoStart: false,
+      parseValues: false,
+      wires: [[viaFunction ? 'count' : 'out']],
+    });
+    if (viaFunction) {
+      flow.push({ id: 'count', type: 'function', z: 'tab', func: counterCode(counts), outputs: 1, wires: [['out']] });
     }
     await new Promise((resolve, reject) => {
       helper.startServer((err) => (err ? reject(err) : resolve()));

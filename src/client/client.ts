@@ -97,6 +97,13 @@ interface Pending {
   settled: Promise<unknown>;
 }
 
+/** The one-shot view of a result: the first row, plus `ret` when the router answered `=ret=`. */
+export function oneshotReply(result: CallResult): Attributes {
+  const reply: Attributes = { ...(result.rows[0] ?? {}) };
+  if (result.done.ret !== undefined) reply.ret = result.done.ret;
+  return reply;
+}
+
 const INTERRUPTED_CATEGORY = '2';
 const DEFAULT_PROBE_TIMEOUT = 10_000;
 /** Bytes of a peer's first answer kept to name a service that is not the RouterOS API. */
@@ -188,10 +195,7 @@ export class RouterOSClient extends EventEmitter {
 
   /** One reply object: the first row, plus `ret` when the router answered `=ret=`. */
   async oneshot(command: unknown, params?: CommandParams, options?: CallOptions): Promise<Attributes> {
-    const result = await this.call(command, params, options);
-    const reply: Attributes = { ...(result.rows[0] ?? {}) };
-    if (result.done.ret !== undefined) reply.ret = result.done.ret;
-    return reply;
+    return oneshotReply(await this.call(command, params, options));
   }
 
   /** Every row; `[]` on `!empty` or when no rows came. */

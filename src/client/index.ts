@@ -8,6 +8,7 @@ export {
   StreamHandle,
   StreamEnd,
   ProtocolViolationError,
+  oneshotReply,
 } from './client';
 export { buildCommandWords, normaliseCommand, CommandParams, AttributeValue } from './command';
 export {

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { Attributes, CallResult, parseRowValues } from '../client';
+import { Attributes, CallResult, oneshotReply, parseRowValues } from '../client';
 import { reportInputError } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { connectionStatus } from './shared/status';
@@ -34,9 +34,7 @@ export = function (RED: NodeAPI): void {
         });
         msg.routeros = { command, tag: result.tag };
         if (oneshot) {
-          const reply: Attributes = { ...(result.rows[0] ?? {}) };
-          if (result.done.ret !== undefined) reply.ret = result.done.ret;
-          msg.payload = convert(reply);
+          msg.payload = convert(oneshotReply(result));
           send(msg);
         } else if (def.split) {
           sendRows(msg, result.rows.map(convert), send);
