@@ -1,10 +1,10 @@
 // Editor code shared by the edit dialogs of routeros-command and routeros-listen.
 //
 // Node-RED (1.3 and later) serves a pack's top-level resources/ folder to the editor, so this
-// file is at resources/node-red-contrib-routeros-api/routeros-editor.js, relative to the
+// file is at resources/@routeros-flows/node-red-routeros-api/routeros-editor.js, relative to the
 // editor's URL (which keeps it working under any httpAdminRoot). nodes/routeros-command.html
 // and nodes/routeros-listen.html load it with
-//   <script src="resources/node-red-contrib-routeros-api/routeros-editor.js"></script>
+//   <script src="resources/@routeros-flows/node-red-routeros-api/routeros-editor.js"></script>
 // and the editor runs it before their inline scripts. Each node set loads it, so it runs once
 // per set: the first run defines window.RouterOSEditor and later runs keep that object.
 //
@@ -42,7 +42,7 @@
     return;
   }
 
-  var MODULE = 'node-red-contrib-routeros-api';
+  var MODULE = '@routeros-flows/node-red-routeros-api';
   var VALUE_TYPES = ['str', 'num', 'bool', 'msg', 'flow', 'global', 'env', 'jsonata'];
 
   function asText(v) {

@@ -38,6 +38,29 @@ function settingsFor(extra = {}) {
   };
 }
 
+function readLink(file) {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes links to this repository under any name but `keep`: a user directory made before the
+ * package was renamed would otherwise load the pack twice, and Node-RED refuses the second copy's
+ * node types.
+ */
+function removeOtherLinksToRepo(nodeModules, keep) {
+  const entries = (dir) => fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ e, at: path.join(dir, e.name) }));
+  const candidates = entries(nodeModules).flatMap(({ e, at }) =>
+    e.name.startsWith('@') && e.isDirectory() ? entries(at) : [{ e, at }],
+  );
+  for (const { e, at } of candidates) {
+    if (at !== keep && e.isSymbolicLink() && readLink(at) === REPO_ROOT) fs.rmSync(at, { force: true });
+  }
+}
+
 /**
  * Makes `userDir` a Node-RED user directory that loads this pack from the working tree: a
  * package.json depending on `file:<repo>` (so the palette manager lists it as installed) and
@@ -67,14 +90,10 @@ function prepareUserDir(userDir, { flows, settings } = {}) {
     ) + '\n',
   );
   const link = path.join(userDir, 'node_modules', PACKAGE.name);
-  let current;
-  try {
-    current = fs.readlinkSync(link);
-  } catch {
-    current = undefined;
-  }
-  if (current !== REPO_ROOT) {
+  removeOtherLinksToRepo(path.join(userDir, 'node_modules'), link);
+  if (readLink(link) !== REPO_ROOT) {
     fs.rmSync(link, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(link), { recursive: true }); // node_modules/@scope/
     // A junction on Windows needs no administrator rights; elsewhere the type is ignored.
     fs.symlinkSync(REPO_ROOT, link, process.platform === 'win32' ? 'junction' : 'dir');
   }

@@ -12,7 +12,7 @@ const { startStack, printLogsOnFailure } = require('./helpers/stack');
 const { skipWithoutChromium, launch } = require('./helpers/browser');
 const { openEditorPage, editorSteps } = require('./helpers/editor');
 const { loadExamples, mergeExamples } = require('../../scripts/demo/examples');
-const { REPO_ROOT } = require('../../scripts/demo/node-red-runner');
+const { REPO_ROOT, PACKAGE } = require('../../scripts/demo/node-red-runner');
 
 const DOCS = path.join(REPO_ROOT, 'docs');
 const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel'];
@@ -79,7 +79,7 @@ describe('e2e: the editor in headless Chromium', function () {
     }, OUR_TYPES);
     for (const entry of entries.slice(1)) {
       entry.should.have.properties({ label: entry.type.replace('routeros-', ''), category: 'RouterOS' });
-      entry.icon.should.containEql(`icons/node-red-contrib-routeros-api/${entry.type}.svg`);
+      entry.icon.should.containEql(`icons/${PACKAGE.name}/${entry.type}.svg`);
     }
     entries[0].should.eql({ type: 'routeros-connection' }, 'a config node is not in the palette');
     expectCleanConsole();
@@ -323,7 +323,7 @@ describe('e2e: the editor in headless Chromium', function () {
     const before = await count();
     await page.evaluate(() => RED.actions.invoke('core:show-examples-import-dialog'));
     const dialog = page.locator('#red-ui-clipboard-dialog');
-    await dialog.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-routeros-api' }).click();
+    await dialog.locator('.red-ui-treeList-label', { hasText: PACKAGE.name }).click();
     await dialog.locator('.red-ui-treeList-label', { hasText: '05 - Add and remove an IP address' }).click();
     await page.locator('#red-ui-clipboard-dialog-ok').click();
     // Its nodes are on the workspace already: Node-RED offers to import a copy.
