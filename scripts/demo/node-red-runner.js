@@ -3,7 +3,8 @@
 // the end-to-end tests (test/e2e/), so there is one way to do it:
 //
 //   prepareUserDir(dir, { flows })  writes settings.js, a package.json naming this pack, and
-//                                   node_modules/<pack> as a symlink to the repository
+//                                   node_modules/<pack> as a symlink to the repository (or to
+//                                   `packDir`, e.g. the unpacked `npm pack` tarball)
 //   startNodeRed({ userDir, port }) spawns Node-RED, resolves once the editor answers HTTP
 //   handle.stop()                   SIGINT, then SIGKILL if it has not exited within a bound
 'use strict';
@@ -47,27 +48,27 @@ function readLink(file) {
 }
 
 /**
- * Removes links to this repository under any name but `keep`: a user directory made before the
+ * Removes links to `target` under any name but `keep`: a user directory made before the
  * package was renamed would otherwise load the pack twice, and Node-RED refuses the second copy's
  * node types.
  */
-function removeOtherLinksToRepo(nodeModules, keep) {
+function removeOtherLinksTo(target, nodeModules, keep) {
   const entries = (dir) => fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ e, at: path.join(dir, e.name) }));
   const candidates = entries(nodeModules).flatMap(({ e, at }) =>
     e.name.startsWith('@') && e.isDirectory() ? entries(at) : [{ e, at }],
   );
   for (const { e, at } of candidates) {
-    if (at !== keep && e.isSymbolicLink() && readLink(at) === REPO_ROOT) fs.rmSync(at, { force: true });
+    if (at !== keep && e.isSymbolicLink() && readLink(at) === target) fs.rmSync(at, { force: true });
   }
 }
 
 /**
- * Makes `userDir` a Node-RED user directory that loads this pack from the working tree: a
- * package.json depending on `file:<repo>` (so the palette manager lists it as installed) and
- * node_modules/<pack> as a symlink to the repository (which is what the runtime scans).
+ * Makes `userDir` a Node-RED user directory that loads this pack from `packDir` (the working
+ * tree unless given): a package.json depending on `file:<packDir>` (so the palette manager lists
+ * it as installed) and node_modules/<pack> as a symlink to it (which is what the runtime scans).
  * `flows`, when given, replaces flows.json; `settings` are merged over settingsFor().
  */
-function prepareUserDir(userDir, { flows, settings } = {}) {
+function prepareUserDir(userDir, { flows, settings, packDir = REPO_ROOT } = {}) {
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   const settingsFile = path.join(userDir, 'settings.js');
   fs.writeFileSync(
@@ -83,19 +84,19 @@ function prepareUserDir(userDir, { flows, settings } = {}) {
         description: 'Node-RED user directory written by scripts/demo/node-red-runner.js',
         version: '0.0.0',
         private: true,
-        dependencies: { [PACKAGE.name]: `file:${REPO_ROOT}` },
+        dependencies: { [PACKAGE.name]: `file:${packDir}` },
       },
       null,
       2,
     ) + '\n',
   );
   const link = path.join(userDir, 'node_modules', PACKAGE.name);
-  removeOtherLinksToRepo(path.join(userDir, 'node_modules'), link);
-  if (readLink(link) !== REPO_ROOT) {
+  removeOtherLinksTo(packDir, path.join(userDir, 'node_modules'), link);
+  if (readLink(link) !== packDir) {
     fs.rmSync(link, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(link), { recursive: true }); // node_modules/@scope/
     // A junction on Windows needs no administrator rights; elsewhere the type is ignored.
-    fs.symlinkSync(REPO_ROOT, link, process.platform === 'win32' ? 'junction' : 'dir');
+    fs.symlinkSync(packDir, link, process.platform === 'win32' ? 'junction' : 'dir');
   }
   if (flows !== undefined) {
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2) + '\n');
@@ -115,7 +116,7 @@ function isPortFree(port, host = HOST) {
 const READY_LINE = /Server now running at (http:\/\/[^\s/]+)\//;
 
 /**
- * Prepares `userDir` (prepareUserDir with `flows` and `settings`) and spawns Node-RED on HOST
+ * Prepares `userDir` (prepareUserDir with `flows`, `settings` and `packDir`) and spawns Node-RED on HOST
  * with it. `port` 0 lets the system pick one (the actual port is read from Node-RED's "Server
  * now running at" line). `env` is added to the child's environment. `onLog(line)` sees every
  * output line; the last 300 are kept on handle.logs either way. Resolves
@@ -123,8 +124,8 @@ const READY_LINE = /Server now running at (http:\/\/[^\s/]+)\//;
  * { code, signal } when the process ends); rejects, with the log tail, if Node-RED exits or is
  * not up within `timeoutMs`.
  */
-function startNodeRed({ userDir, port = 0, env = {}, flows, settings, onLog, timeoutMs = 30000 }) {
-  const { settingsFile } = prepareUserDir(userDir, { flows, settings });
+function startNodeRed({ userDir, port = 0, env = {}, flows, settings, packDir, onLog, timeoutMs = 30000 }) {
+  const { settingsFile } = prepareUserDir(userDir, { flows, settings, packDir });
   const redJs = require.resolve('node-red/red.js', { paths: [REPO_ROOT] });
   const child = spawn(
     process.execPath,

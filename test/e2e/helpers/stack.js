@@ -190,11 +190,12 @@ class Comms {
 }
 
 /**
- * Starts the simulator (`simOptions`, e.g. a password) and Node-RED with env ROUTEROS_HOST/
+ * Starts the simulator (`simOptions`, e.g. a password) and Node-RED (with the pack from
+ * `packDir`, the working tree by default) with env ROUTEROS_HOST/
  * PORT/USER pointing at it, then connects the API and comms clients. Resolves
  * { sim, nr, api, comms, userDir, stop }; on any failure what was started is stopped again.
  */
-async function startStack({ simOptions = {}, flows = [] } = {}) {
+async function startStack({ simOptions = {}, flows = [], packDir } = {}) {
   const stack = { sim: undefined, nr: undefined, api: undefined, comms: undefined, userDir: undefined };
   stack.stop = async () => {
     if (stack.comms) stack.comms.close();
@@ -210,6 +211,7 @@ async function startStack({ simOptions = {}, flows = [] } = {}) {
       userDir: stack.userDir,
       port: 0,
       flows,
+      packDir,
       env: { ROUTEROS_HOST: '127.0.0.1', ROUTEROS_PORT: String(stack.sim.port), ROUTEROS_USER: USER },
     });
     stack.api = new AdminApi(stack.nr.url);
