@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from './timers';
+
 /** Reconnect delays: doubling from `initial` up to `max`, with ±20 % jitter so many nodes don't retry in step. */
 export interface BackoffOptions {
   initial?: number;
@@ -21,7 +23,7 @@ export class Backoff {
   next(): number {
     const base = Math.min(this.max, this.initial * this.factor ** this.attempt);
     this.attempt++;
-    return Math.round(base * (0.8 + Math.random() * 0.4));
+    return Math.min(MAX_TIMER_MS, Math.round(base * (0.8 + Math.random() * 0.4)));
   }
 
   reset(): void {

@@ -12,6 +12,7 @@ import {
 } from '../protocol';
 import { buildCommandWords, checkTag, CommandParams } from './command';
 import { ConnectionClosedError, FatalError, InputError, RouterOSError, TimeoutError, TrapError } from './errors';
+import { timerDelay } from './timers';
 
 export interface ClientOptions {
   /** Text encoding of words (default `utf8`; `win1252` for WinBox-written names). */
@@ -160,8 +161,8 @@ export class RouterOSClient extends EventEmitter {
     });
     socket.on('end', () => socket.destroy());
     socket.on('close', () => this.finishClose());
-    const interval = options.idleProbeInterval ?? 0;
-    if (interval > 0) this.startIdleProbe(interval, options.probeTimeout ?? DEFAULT_PROBE_TIMEOUT);
+    const interval = timerDelay(options.idleProbeInterval);
+    if (interval !== undefined) this.startIdleProbe(interval, options.probeTimeout ?? DEFAULT_PROBE_TIMEOUT);
   }
 
   /** True once the connection is closing or closed; every call then fails at once. */
@@ -206,10 +207,17 @@ export class RouterOSClient extends EventEmitter {
   /** Delivers each `!re` as it arrives until `!done`, `!trap` or cancel. */
   stream(command: unknown, params: CommandParams | undefined, options: StreamOptions): StreamHandle {
     if (typeof options?.onRow !== 'function') throw new InputError('stream() needs an onRow callback');
-    const { tag, promise } = this.start(command, params, { timeout: 0, ...options }, options.onRow);
+    const { tag, promise, entry } = this.start(
+      command,
+      params,
+      { ...options, timeout: options.timeout ?? 0 },
+      options.onRow,
+    );
     const done = promise.then((r): StreamEnd => ({ tag: r.tag, cancelled: r.cancelled, done: r.done }));
     done.catch(() => undefined); // the caller may not listen; never an unhandled rejection
-    return { tag, done, cancel: () => this.cancel(tag) };
+    // Once this stream has ended its tag may belong to a new command: cancel nothing then.
+    const cancel = () => (this.pending.get(tag) === entry ? this.cancel(tag) : entry.settled.then(() => undefined));
+    return { tag, done, cancel };
   }
 
   /** Cancels the command tagged `tag`; resolves once it has ended. */
@@ -244,7 +252,7 @@ export class RouterOSClient extends EventEmitter {
     params: CommandParams | undefined,
     options: CallOptions,
     onRow: ((row: Attributes, tag: string) => void) | undefined,
-  ): { tag: string; promise: Promise<CallResult> } {
+  ): { tag: string; promise: Promise<CallResult>; entry: Pending } {
     const words = buildCommandWords(command, params);
     if (this.closed) {
       throw this.closeError ?? new ConnectionClosedError(`connection to ${this.label} is closed`);
@@ -277,12 +285,12 @@ export class RouterOSClient extends EventEmitter {
       reject,
       settled: promise.catch(() => undefined),
     };
-    const timeout = options.timeout ?? this.defaultTimeout;
-    if (timeout > 0) entry.timer = setTimeout(() => this.onTimeout(entry, timeout), timeout);
+    const timeout = timerDelay(options.timeout ?? this.defaultTimeout);
+    if (timeout !== undefined) entry.timer = setTimeout(() => this.onTimeout(entry, timeout), timeout);
     this.pending.set(tag, entry);
     words.push(`.tag=${tag}`);
     this.write(words);
-    return { tag, promise };
+    return { tag, promise, entry };
   }
 
   private nextTag(): string {
@@ -335,6 +343,9 @@ export class RouterOSClient extends EventEmitter {
   }
 
   private onSentence(raw: RawSentence): void {
+    // Closing (by us, or after a loss or !fatal): the rest of a chunk already read goes nowhere,
+    // so no row reaches a caller after close() and no call succeeds after it failed.
+    if (this.closed) return;
     this.sawSentence = true;
     const reply = parseReply(raw, this.encoding);
     if (reply.type === '!fatal') {
@@ -388,12 +399,16 @@ export class RouterOSClient extends EventEmitter {
   private finish(entry: Pending, done: Attributes): void {
     clearTimeout(entry.timer);
     if (entry.abandoned) return;
-    const trap = entry.trap;
-    if (trap && !(entry.cancelled && trap.category === INTERRUPTED_CATEGORY)) {
-      entry.reject(new TrapError(entry.command, trap));
+    if (entry.trap && !this.interrupted(entry)) {
+      entry.reject(new TrapError(entry.command, entry.trap));
       return;
     }
     entry.resolve({ tag: entry.tag, rows: entry.rows, done, empty: entry.empty, cancelled: entry.cancelled });
+  }
+
+  /** We cancelled it and the router says so: a normal end, not a failure. */
+  private interrupted(entry: Pending): boolean {
+    return entry.cancelled && entry.trap?.category === INTERRUPTED_CATEGORY;
   }
 
   private onTimeout(entry: Pending, timeout: number): void {
@@ -437,7 +452,8 @@ export class RouterOSClient extends EventEmitter {
       clearTimeout(entry.timer);
       if (!entry.abandoned) {
         entry.abandoned = true;
-        entry.reject(err);
+        // The router refused the command before the connection went: that is the news.
+        entry.reject(entry.trap && !this.interrupted(entry) ? new TrapError(entry.command, entry.trap) : err);
       }
     }
   }

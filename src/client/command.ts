@@ -61,9 +61,15 @@ function attributeValueText(name: string, value: unknown): string {
   }
 }
 
-/** Builds the words of a command (without the tag). */
-export function buildCommandWords(command: unknown, params: CommandParams = {}): string[] {
+/** Builds the words of a command (without the tag). `params` null or undefined: none. */
+export function buildCommandWords(command: unknown, params?: CommandParams | null): string[] {
   const words = [normaliseCommand(command)];
+  if (params === undefined || params === null) return words;
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw new InputError(
+      `command parameters must be an object { attributes, queries, proplist }, got ${describe(params)}`,
+    );
+  }
   const { attributes, queries, proplist } = params;
   if (attributes !== undefined) {
     if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
@@ -105,10 +111,19 @@ function proplistNames(proplist: unknown): string[] {
   return names;
 }
 
-/** Checks a caller-chosen tag. */
+const TAG_TEXT = /^[\x20-\x7e]+$/;
+
+/**
+ * Checks a caller-chosen tag. Printable ASCII only: it reads back the same in every text
+ * encoding, so the router's replies find their command (a tag that changed on the way, say a
+ * lone surrogate or a character windows-1252 lacks, would leave the call waiting for ever).
+ */
 export function checkTag(tag: unknown): string {
   if (typeof tag !== 'string' || tag === '')
     throw new InputError(`tag must be a non-empty string, got ${describe(tag)}`);
+  if (!TAG_TEXT.test(tag)) {
+    throw new InputError(`tag ${describe(tag)} must be printable ASCII (letters, digits, spaces, punctuation)`);
+  }
   return tag;
 }
 

@@ -34,11 +34,11 @@ export class TrapError extends RouterOSError {
   /** Every attribute of the `!trap` sentence. */
   readonly attributes: Attributes;
   constructor(command: string, attributes: Attributes) {
-    const category = attributes.category !== undefined ? Number(attributes.category) : undefined;
+    const category = /^\d+$/.test(attributes.category ?? '') ? Number(attributes.category) : undefined;
     const message = attributes.message || 'the router refused the command';
     super(message, 'ETRAP');
     this.name = 'TrapError';
-    this.category = Number.isInteger(category) ? category : undefined;
+    this.category = category;
     this.command = command;
     this.attributes = attributes;
   }

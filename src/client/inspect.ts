@@ -60,7 +60,8 @@ export function parseInspectChildren(rows: readonly Attributes[]): InspectItem[]
   for (const row of rows) {
     if (row.type === 'self') continue;
     const nodeType = row['node-type'] ?? row.type;
-    const kind = nodeType !== undefined ? KINDS[nodeType] : undefined;
+    // Own keys only: a row saying node-type=constructor must not find Object's.
+    const kind = nodeType !== undefined && Object.hasOwn(KINDS, nodeType) ? KINDS[nodeType] : undefined;
     const name = row.name;
     if (!kind || !name || !MENU_NAME.test(name)) continue;
     const key = `${kind}:${name}`;

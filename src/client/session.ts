@@ -5,6 +5,7 @@ import { CallOptions, CallResult, RouterOSClient, StreamHandle } from './client'
 import { buildCommandWords, checkTag, CommandParams } from './command';
 import { connect, ConnectOptions } from './connect';
 import { ConnectionClosedError, InputError, RouterOSError, TimeoutError } from './errors';
+import { timerDelay } from './timers';
 
 /** A connection up this long resets the reconnect backoff. */
 const STABLE_AFTER_MS = 10_000;
@@ -14,7 +15,10 @@ export type SessionState = 'idle' | 'connecting' | 'connected' | 'disconnected' 
 export interface SessionOptions extends ConnectOptions {
   /** Reconnect delays (default 1 s doubling to 30 s). */
   backoff?: BackoffOptions;
-  /** How long a call made while (re)connecting waits for the connection, in ms (default: connectTimeout). */
+  /**
+   * How long a call made while (re)connecting waits for the connection, in ms (default:
+   * connectTimeout; 0 = no limit). A call's own timeout bounds the wait and the call together.
+   */
   waitForConnection?: number;
 }
 
@@ -61,9 +65,13 @@ export class ManagedStream {
   /** Starts it on `client`; called by the session on every (re)connect. */
   attach(client: RouterOSClient): void {
     if (this.ended) return;
-    const handle = client.stream(this.command, this.params, { tag: this.tag, onRow: this.options.onRow });
+    // Rows the router sent before it saw our /cancel are not for a stream that has ended.
+    const onRow = (row: Attributes, tag: string) => {
+      if (!this.ended) this.options.onRow(row, tag);
+    };
+    const handle = client.stream(this.command, this.params, { tag: this.tag, onRow });
     this.handle = handle;
-    this.options.onState?.('running');
+    this.notify(() => this.options.onState?.('running'));
     handle.done.then(
       (end) => {
         if (this.handle !== handle) return;
@@ -74,7 +82,7 @@ export class ManagedStream {
         this.handle = undefined;
         if (client.closed) {
           // The connection went; the session restarts us after reconnecting.
-          this.options.onState?.('waiting');
+          this.notify(() => this.options.onState?.('waiting'));
         } else {
           this.finish('error', err instanceof Error ? err : new Error(String(err)));
         }
@@ -86,7 +94,7 @@ export class ManagedStream {
   detach(): void {
     if (this.ended || !this.handle) return;
     this.handle = undefined;
-    this.options.onState?.('waiting');
+    this.notify(() => this.options.onState?.('waiting'));
   }
 
   /** Cancels it on the router (when running) and forgets it. */
@@ -102,14 +110,27 @@ export class ManagedStream {
     this.ended = true;
     this.handle = undefined;
     this.session.forget(this);
-    this.options.onEnd?.(reason, error);
+    this.notify(() => this.options.onEnd?.(reason, error));
+  }
+
+  /**
+   * Runs a caller's callback. These run inside promise handlers and timers, where an exception
+   * would end the process; it goes to the session's `callbackError` event instead.
+   */
+  private notify(callback: () => void): void {
+    try {
+      callback();
+    } catch (err) {
+      this.session.emit('callbackError', err instanceof Error ? err : new Error(String(err)), this.tag);
+    }
   }
 }
 
 /**
  * One router, kept connected: connects, logs in, reconnects with backoff after any loss, and
  * re-issues the streams it manages. Calls made while it is (re)connecting wait for it for a
- * bounded time. Events: `state` (state, error?) once per change.
+ * bounded time. Events: `state` (state, error?) once per change; `callbackError` (error, tag)
+ * when a managed stream's onState or onEnd threw.
  */
 export class RouterOSSession extends EventEmitter {
   private readonly options: SessionOptions;
@@ -122,6 +143,8 @@ export class RouterOSSession extends EventEmitter {
   private stableTimer: NodeJS.Timeout | undefined;
   private streamCounter = 0;
   private reportedError: string | undefined;
+  /** The connect in flight: close() aborts it and waits for it to let go of its socket. */
+  private attempt: { abort: AbortController; finished: Promise<void> } | undefined;
 
   constructor(options: SessionOptions) {
     super();
@@ -148,7 +171,7 @@ export class RouterOSSession extends EventEmitter {
   /** Starts connecting (no-op when already started). */
   start(): void {
     if (this.currentState !== 'idle') return;
-    void this.connectNow();
+    this.connectNow();
   }
 
   async close(): Promise<void> {
@@ -159,24 +182,42 @@ export class RouterOSSession extends EventEmitter {
     const streams = [...this.streams.values()];
     for (const stream of streams) void stream.stop();
     this.streams.clear();
+    const attempt = this.attempt;
+    attempt?.abort.abort();
     const client = this.client;
     this.client = undefined;
     if (client) await client.close();
+    await attempt?.finished;
   }
 
-  async call(command: unknown, params?: CommandParams, options: CallOptions = {}): Promise<CallResult> {
-    const client = await this.readyClient(options.timeout);
-    return client.call(command, params, options);
+  call(command: unknown, params?: CommandParams, options: CallOptions = {}): Promise<CallResult> {
+    return this.withClient(options, (client, callOptions) => client.call(command, params, callOptions));
   }
 
-  async oneshot(command: unknown, params?: CommandParams, options?: CallOptions): Promise<Attributes> {
-    const client = await this.readyClient(options?.timeout);
-    return client.oneshot(command, params, options);
+  oneshot(command: unknown, params?: CommandParams, options: CallOptions = {}): Promise<Attributes> {
+    return this.withClient(options, (client, callOptions) => client.oneshot(command, params, callOptions));
   }
 
-  async array(command: unknown, params?: CommandParams, options?: CallOptions): Promise<Attributes[]> {
-    const client = await this.readyClient(options?.timeout);
-    return client.array(command, params, options);
+  array(command: unknown, params?: CommandParams, options: CallOptions = {}): Promise<Attributes[]> {
+    return this.withClient(options, (client, callOptions) => client.array(command, params, callOptions));
+  }
+
+  /**
+   * Runs `run` on the connected client. The call's timeout covers waiting for the connection
+   * and the call itself: what the wait used up is taken off the call's share.
+   */
+  private async withClient<T>(
+    options: CallOptions,
+    run: (client: RouterOSClient, options: CallOptions) => Promise<T>,
+  ): Promise<T> {
+    if (options.tag !== undefined && this.streams.has(options.tag)) {
+      throw new InputError(`tag "${options.tag}" is already in use by a running command`, 'ETAGINUSE');
+    }
+    const started = Date.now();
+    const budget = timerDelay(options.timeout);
+    const client = await this.readyClient(budget);
+    if (budget === undefined) return run(client, options);
+    return run(client, { ...options, timeout: Math.max(1, budget - (Date.now() - started)) });
   }
 
   /**
@@ -194,12 +235,19 @@ export class RouterOSSession extends EventEmitter {
       }
     } else {
       do tag = `s${++this.streamCounter}`;
-      while (this.streams.has(tag));
+      while (this.streams.has(tag) || this.client?.tags.includes(tag));
     }
     const stream = new ManagedStream(this, words[0], params, tag, options);
     this.streams.set(tag, stream);
-    if (this.connected && this.client) stream.attach(this.client);
-    else options.onState?.('waiting');
+    if (this.connected && this.client) {
+      try {
+        stream.attach(this.client);
+      } catch (err) {
+        // Never registered and failed at once: it must not start on the next reconnect.
+        this.streams.delete(tag);
+        throw err;
+      }
+    } else options.onState?.('waiting');
     return stream;
   }
 
@@ -228,11 +276,14 @@ export class RouterOSSession extends EventEmitter {
     await client.cancel(tag).catch(() => undefined);
   }
 
-  private async readyClient(timeout?: number): Promise<RouterOSClient> {
+  /** The connected client, waiting at most `budget` ms (and the configured wait) for it. */
+  private async readyClient(budget: number | undefined): Promise<RouterOSClient> {
     if (this.connected && this.client) return this.client;
     if (this.currentState === 'closed') throw new ConnectionClosedError('the connection is closed');
     this.start();
-    const wait = timeout || this.options.waitForConnection || this.options.connectTimeout || 10_000;
+    const configured = timerDelay(this.options.waitForConnection ?? this.options.connectTimeout ?? 10_000);
+    const limits = [configured, budget].filter((ms): ms is number => ms !== undefined);
+    const wait = limits.length > 0 ? Math.min(...limits) : undefined;
     return new Promise((resolve, reject) => {
       const onState = (state: SessionState) => {
         if (state === 'connected' && this.client) {
@@ -243,11 +294,14 @@ export class RouterOSSession extends EventEmitter {
           reject(new ConnectionClosedError('the connection is closed'));
         }
       };
-      const timer = setTimeout(() => {
-        cleanup();
-        const reason = this.error ? `: ${this.error.message}` : '';
-        reject(new TimeoutError(`not connected to the router within ${wait} ms${reason}`));
-      }, wait);
+      const timer =
+        wait === undefined
+          ? undefined
+          : setTimeout(() => {
+              cleanup();
+              const reason = this.error ? `: ${this.error.message}` : '';
+              reject(new TimeoutError(`not connected to the router within ${wait} ms${reason}`));
+            }, wait);
       const cleanup = () => {
         clearTimeout(timer);
         this.off('state', onState);
@@ -256,12 +310,21 @@ export class RouterOSSession extends EventEmitter {
     });
   }
 
-  private async connectNow(): Promise<void> {
+  private connectNow(): void {
+    const abort = new AbortController();
+    const finished = this.connectAttempt(abort.signal).finally(() => {
+      if (this.attempt?.abort === abort) this.attempt = undefined;
+    });
+    this.attempt = { abort, finished };
+  }
+
+  /** One attempt to connect; settles (never rejects) once the outcome is handled. */
+  private async connectAttempt(signal: AbortSignal): Promise<void> {
     // Retries stay 'disconnected': one state change per outage, not one per attempt.
     if (this.currentState !== 'disconnected') this.setState('connecting');
     let client: RouterOSClient;
     try {
-      client = await connect(this.options);
+      client = await connect({ ...this.options, signal });
     } catch (err) {
       if (this.currentState === 'closed') return;
       this.error = err instanceof Error ? err : new Error(String(err));
@@ -305,7 +368,7 @@ export class RouterOSSession extends EventEmitter {
 
   private scheduleReconnect(): void {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connectNow(), this.backoff.next());
+    this.retryTimer = setTimeout(() => this.connectNow(), this.backoff.next());
   }
 
   private setState(state: SessionState, error?: Error): void {

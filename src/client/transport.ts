@@ -1,14 +1,17 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { ConnectError } from './errors';
+import { ConnectError, ConnectionClosedError } from './errors';
+import { timerDelay } from './timers';
 
 export interface TransportOptions {
   host: string;
   port: number;
   /** `true` for API-SSL with default checks, or Node TLS options (ca, cert, rejectUnauthorized ...). */
   tls?: boolean | tls.ConnectionOptions;
-  /** Milliseconds to wait for TCP (and TLS) to be up. */
+  /** Milliseconds to wait for TCP (and TLS) to be up (0 = no limit). */
   connectTimeout: number;
+  /** Aborting it destroys the socket and rejects with ECLOSED. */
+  signal?: AbortSignal;
 }
 
 const FRIENDLY: Record<string, string> = {
@@ -49,16 +52,22 @@ export function openSocket(options: TransportOptions): Promise<net.Socket> {
       reject(new ConnectError(`cannot connect to ${where}: ${String(err)}`, 'ECONNECT', err));
       return;
     }
-    const timer = setTimeout(() => {
+    const giveUp = (err: Error) => {
       cleanup();
       socket.destroy();
-      reject(new ConnectError(`cannot connect to ${where}: no answer within ${connectTimeout} ms`, 'ETIMEOUT'));
-    }, connectTimeout);
-    const onError = (err: NodeJS.ErrnoException) => {
-      cleanup();
-      socket.destroy();
-      reject(new ConnectError(`cannot connect to ${where}: ${describeSocketError(err)}`, err.code ?? 'ECONNECT', err));
+      reject(err);
     };
+    const delay = timerDelay(connectTimeout);
+    const timer =
+      delay === undefined
+        ? undefined
+        : setTimeout(
+            () => giveUp(new ConnectError(`cannot connect to ${where}: no answer within ${delay} ms`, 'ETIMEOUT')),
+            delay,
+          );
+    const onError = (err: NodeJS.ErrnoException) =>
+      giveUp(new ConnectError(`cannot connect to ${where}: ${describeSocketError(err)}`, err.code ?? 'ECONNECT', err));
+    const onAbort = () => giveUp(new ConnectionClosedError(`connecting to ${where} was given up`));
     const onReady = () => {
       cleanup();
       resolve(socket);
@@ -67,8 +76,11 @@ export function openSocket(options: TransportOptions): Promise<net.Socket> {
       clearTimeout(timer);
       socket.off('error', onError);
       socket.off(readyEvent, onReady);
+      options.signal?.removeEventListener('abort', onAbort);
     };
     socket.once('error', onError);
     socket.once(readyEvent, onReady);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,7 +1,7 @@
 import { ProtocolError } from './errors';
 import { RawSentence } from './decoder';
 import { StringInterner } from './intern';
-import { decodeText, latin1, TextEncoding } from './text';
+import { decodeText, TextEncoding } from './text';
 
 /** The reply words RouterOS sends; anything else is kept as `unknown`. */
 export type ReplyType = '!re' | '!done' | '!trap' | '!fatal' | '!empty' | 'unknown';
@@ -83,7 +83,7 @@ export function parseReply(
     if (buffer[start] === EQUALS) {
       let eq = start + 1;
       while (eq < end && buffer[eq] !== EQUALS) eq++;
-      const key = interner.lookup(buffer, start + 1, eq) ?? latin1(buffer, start + 1, eq);
+      const key = text(buffer, start + 1, eq, encoding, interner);
       // "=name" without a second "=" is read as an empty value.
       const value = eq < end ? text(buffer, eq + 1, end, encoding, interner) : '';
       setAttribute(attributes, key, value);

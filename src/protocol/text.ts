@@ -74,7 +74,8 @@ export function writeText(text: string, target: Buffer, offset: number, encoding
     const code = text.charCodeAt(i);
     let byte: number;
     if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) byte = code;
-    else byte = WIN1252_ENCODE.get(code) ?? (code >= 0x80 && code < 0xa0 ? code : QUESTION_MARK);
+    // C1 controls too: only the five windows-1252 leaves undefined read back as themselves.
+    else byte = WIN1252_ENCODE.get(code) ?? QUESTION_MARK;
     target[offset + i] = byte;
   }
   return text.length;

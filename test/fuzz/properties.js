@@ -18,6 +18,7 @@ const {
   encodeRawSentence,
   parseReply,
   rawSentenceWords,
+  decodeText,
   TEXT_ENCODINGS,
 } = require('../../dist/protocol');
 
@@ -128,8 +129,8 @@ function fail(message) {
   throw new Error(message);
 }
 
-/** Checks one parsed reply against the words it came from. */
-function checkReply(reply, words) {
+/** Checks one parsed reply (decoded with `encoding`) against the words it came from. */
+function checkReply(reply, words, encoding) {
   if (!REPLY_TYPES.includes(reply.type)) fail(`unexpected reply type ${reply.type}`);
   if (typeof reply.word !== 'string') fail('reply word is not a string');
   if (reply.tag !== undefined && typeof reply.tag !== 'string') fail('tag is neither undefined nor a string');
@@ -141,7 +142,8 @@ function checkReply(reply, words) {
   for (const w of words.slice(1)) {
     if (w[0] === 0x3d) {
       const eq = w.indexOf(0x3d, 1);
-      names.add(w.toString('latin1', 1, eq < 0 ? w.length : eq));
+      // Names are decoded like values, with the reply's text encoding.
+      names.add(decodeText(w, 1, eq < 0 ? w.length : eq, encoding));
     } else if (!w.subarray(0, 5).equals(TAG_PREFIX)) {
       extras++;
     }
@@ -177,7 +179,7 @@ function checkStream(bytes, cuts, maxWordLength) {
       sentences.push(words);
       for (const encoding of TEXT_ENCODINGS) {
         try {
-          checkReply(parseReply(raw, encoding), words);
+          checkReply(parseReply(raw, encoding), words, encoding);
         } catch (err) {
           if (!(err instanceof ProtocolError)) throw err;
         }
