@@ -18,6 +18,10 @@
 //   translator(type)                     t(key, opts) reading <type>.<key> from type's catalog
 //   validator(t, check)                  a Node-RED property validator from check(value), which
 //                                        returns null when valid or an "errors.*" catalog key
+//   checkCommand(value)                  null or the error key for a command property: empty, or
+//                                        what the runtime takes (src/client/command.ts
+//                                        normaliseCommand), such as /ip/address/print or
+//                                        "/ip address print"
 //   checkAttributes(list)                null or the error key for an attributes property
 //   checkQueries(list)                   null or the error key for a queries property
 //   checkProplist(value)                 null or the error key for a proplist property
@@ -67,6 +71,28 @@
       }
       return opt ? t(problem) : false;
     };
+  }
+
+  // The runtime's rule (normaliseCommand in src/client/command.ts): trimmed, a "/" and then menu
+  // words of letters, digits, "_", "." or "-", separated by "/" or whitespace ("/ip address print"
+  // is /ip/address/print). Empty is fine: the node then takes msg.command.
+  var COMMAND_WORD = /^[A-Za-z0-9_.-]+$/;
+
+  function checkCommand(value) {
+    var s = asText(value).trim();
+    if (s === '') {
+      return null;
+    }
+    if (s.charAt(0) !== '/') {
+      return 'errors.command';
+    }
+    var words = s.slice(1).split(/[\s/]+/);
+    for (var i = 0; i < words.length; i++) {
+      if (!COMMAND_WORD.test(words[i])) {
+        return 'errors.command';
+      }
+    }
+    return null;
   }
 
   function checkAttributes(list) {
@@ -524,6 +550,7 @@
     asText: asText,
     translator: translator,
     validator: validator,
+    checkCommand: checkCommand,
     checkAttributes: checkAttributes,
     checkQueries: checkQueries,
     checkProplist: checkProplist,

@@ -3,6 +3,7 @@
 // would not survive the trip, closing in the middle of a login, rows after a stop, timeouts of
 // 0 / Infinity / beyond what a timer holds, and a trap that beats a connection loss.
 require('should');
+const net = require('node:net');
 const { RouterOSSimulator, createScriptedServer } = require('../dist/simulator');
 const {
   connect,
@@ -12,7 +13,7 @@ const {
   TimeoutError,
   parseInspectChildren,
 } = require('../dist/client');
-const { encodeSentence, parseReply, SentenceDecoder } = require('../dist/protocol');
+const { encodeSentence, parseReply, rawSentenceWords, SentenceDecoder } = require('../dist/protocol');
 const { useUnhandledRejectionGuard } = require('./helpers/unhandled-rejections');
 const { waitFor, freePort } = require('./helpers/wait');
 
@@ -221,6 +222,54 @@ describe('client and session edges', function () {
       rows.should.eql(['1']);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('a stream may take the tag of one it stopped whose end the router has not confirmed yet', async function () {
+    // The router confirms /cancel at once but ends the cancelled listen only 300 ms later.
+    const listens = [];
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      const send = (...sentences) => {
+        for (const words of sentences) if (!socket.destroyed) socket.write(encodeSentence(words));
+      };
+      const decoder = new SentenceDecoder((raw) => {
+        const words = rawSentenceWords(raw).map((w) => w.toString('utf8'));
+        const tag = words.find((w) => w.startsWith('.tag=')).slice(5);
+        if (words[0] === '/login') send(['!done', `.tag=${tag}`]);
+        else if (words[0] === '/interface/listen') {
+          listens.push(Date.now());
+          send(['!re', `=n=${listens.length}`, `.tag=${tag}`]);
+        } else if (words[0] === '/cancel') {
+          const target = words.find((w) => w.startsWith('=tag=')).slice(5);
+          send(['!done', `.tag=${tag}`]);
+          setTimeout(() => send(['!trap', '=category=2', `.tag=${target}`], ['!done', `.tag=${target}`]), 300);
+        }
+      });
+      socket.on('data', (chunk) => decoder.push(chunk));
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const session = new RouterOSSession({ host: '127.0.0.1', port: server.address().port, timeout: 100 });
+    try {
+      session.start();
+      await connected(session);
+      const first = session.stream('/interface/listen', undefined, { tag: 'w', onRow: () => undefined });
+      await waitFor(() => listens.length === 1);
+      await first.stop(); // the client stops waiting for the end after its 100 ms timeout
+      const states = [];
+      const rows = [];
+      session.stream('/interface/listen', undefined, {
+        tag: 'w',
+        onRow: (row) => rows.push(row.n),
+        onState: (state) => states.push(state),
+      });
+      states.should.eql(['waiting']);
+      await waitFor(() => rows.length === 1, 3000, 'the second stream running');
+      rows.should.eql(['2']);
+      states.should.eql(['waiting', 'running']);
+    } finally {
+      await session.close();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -96,6 +96,9 @@ interface Pending {
   resolve: (result: CallResult) => void;
   reject: (err: Error) => void;
   settled: Promise<unknown>;
+  /** Resolves when the tag leaves the table (the router's `!done`, or the connection went). */
+  released: Promise<void>;
+  release: () => void;
 }
 
 /** The one-shot view of a result: the first row, plus `ret` when the router answered `=ret=`. */
@@ -220,7 +223,16 @@ export class RouterOSClient extends EventEmitter {
     return { tag, done, cancel };
   }
 
-  /** Cancels the command tagged `tag`; resolves once it has ended. */
+  /** Resolves once no command holds `tag` (at once when none does). */
+  whenFree(tag: string): Promise<void> {
+    return this.pending.get(tag)?.released ?? Promise.resolve();
+  }
+
+  /**
+   * Cancels the command tagged `tag`; resolves once it has ended, or after the client's default
+   * timeout when the router confirms the /cancel but never ends the command (its tag then stays
+   * taken until it does: see whenFree).
+   */
   async cancel(tag: string): Promise<void> {
     const target = this.pending.get(tag);
     if (!target || target.abandoned) {
@@ -235,7 +247,14 @@ export class RouterOSClient extends EventEmitter {
         if (!(err instanceof TrapError)) throw err;
       }
     }
-    await target.settled.catch(() => undefined);
+    const bound = timerDelay(this.defaultTimeout);
+    if (bound === undefined) {
+      await target.settled;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([target.settled, new Promise((resolve) => (timer = setTimeout(resolve, bound)))]);
+    clearTimeout(timer);
   }
 
   /** Closes the connection; pending calls fail with ConnectionClosedError. */
@@ -271,6 +290,8 @@ export class RouterOSClient extends EventEmitter {
       resolve = res;
       reject = rej;
     });
+    let release!: () => void;
+    const released = new Promise<void>((res) => (release = res));
     const entry: Pending = {
       tag,
       command: words[0],
@@ -284,6 +305,8 @@ export class RouterOSClient extends EventEmitter {
       resolve,
       reject,
       settled: promise.catch(() => undefined),
+      released,
+      release,
     };
     const timeout = timerDelay(options.timeout ?? this.defaultTimeout);
     if (timeout !== undefined) entry.timer = setTimeout(() => this.onTimeout(entry, timeout), timeout);
@@ -374,7 +397,7 @@ export class RouterOSClient extends EventEmitter {
         entry.empty = true;
         break;
       case '!done':
-        this.pending.delete(entry.tag);
+        this.remove(entry);
         this.finish(entry, reply.attributes);
         break;
       default:
@@ -432,9 +455,14 @@ export class RouterOSClient extends EventEmitter {
     }
     // Give the router a generous moment to confirm; then forget the tag for good.
     entry.timer = setTimeout(() => {
-      if (this.pending.get(entry.tag) === entry) this.pending.delete(entry.tag);
+      this.remove(entry);
     }, 60_000);
     entry.timer.unref();
+  }
+
+  private remove(entry: Pending): void {
+    if (this.pending.get(entry.tag) === entry) this.pending.delete(entry.tag);
+    entry.release();
   }
 
   /** Fails every pending call with `err` and closes the socket. */
@@ -447,7 +475,7 @@ export class RouterOSClient extends EventEmitter {
 
   private rejectAll(err: Error): void {
     const entries = [...this.pending.values()];
-    this.pending.clear();
+    for (const entry of entries) this.remove(entry);
     for (const entry of entries) {
       clearTimeout(entry.timer);
       if (!entry.abandoned) {

@@ -10,7 +10,7 @@ export {
   ProtocolViolationError,
   oneshotReply,
 } from './client';
-export { buildCommandWords, normaliseCommand, CommandParams, AttributeValue } from './command';
+export { buildCommandWords, checkTag, normaliseCommand, CommandParams, AttributeValue } from './command';
 export {
   RouterOSError,
   TrapError,

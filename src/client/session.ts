@@ -64,7 +64,7 @@ export class ManagedStream {
 
   /** Starts it on `client`; called by the session on every (re)connect. */
   attach(client: RouterOSClient): void {
-    if (this.ended) return;
+    if (this.ended || this.handle) return;
     // Rows the router sent before it saw our /cancel are not for a stream that has ended.
     const onRow = (row: Attributes, tag: string) => {
       if (!this.ended) this.options.onRow(row, tag);
@@ -95,6 +95,11 @@ export class ManagedStream {
     if (this.ended || !this.handle) return;
     this.handle = undefined;
     this.notify(() => this.options.onState?.('waiting'));
+  }
+
+  /** @internal Ends it with `error` (it could not be started). */
+  fail(error: Error): void {
+    this.finish('error', error);
   }
 
   /** Cancels it on the router (when running) and forgets it. */
@@ -143,6 +148,12 @@ export class RouterOSSession extends EventEmitter {
   private stableTimer: NodeJS.Timeout | undefined;
   private streamCounter = 0;
   private reportedError: string | undefined;
+  /**
+   * Tags of streams we cancelled whose command has not ended on the router yet, with the client
+   * they ran on. A new stream may take such a tag: it starts once the router lets go of it (a
+   * listen node redeployed with the same tag must not fail because the old one is still ending).
+   */
+  private readonly releasing = new Map<string, RouterOSClient>();
   /** The connect in flight: close() aborts it and waits for it to let go of its socket. */
   private attempt: { abort: AbortController; finished: Promise<void> } | undefined;
 
@@ -230,7 +241,8 @@ export class RouterOSSession extends EventEmitter {
     let tag: string;
     if (options.tag !== undefined && options.tag !== '') {
       tag = checkTag(options.tag);
-      if (this.streams.has(tag) || this.client?.tags.includes(tag)) {
+      const heldByCall = this.client?.tags.includes(tag) && this.releasing.get(tag) !== this.client;
+      if (this.streams.has(tag) || heldByCall) {
         throw new InputError(`tag "${tag}" is already in use by a running command`, 'ETAGINUSE');
       }
     } else {
@@ -239,15 +251,19 @@ export class RouterOSSession extends EventEmitter {
     }
     const stream = new ManagedStream(this, words[0], params, tag, options);
     this.streams.set(tag, stream);
-    if (this.connected && this.client) {
+    const client = this.connected ? this.client : undefined;
+    if (client && this.releasing.get(tag) !== client) {
       try {
-        stream.attach(this.client);
+        stream.attach(client);
       } catch (err) {
         // Never registered and failed at once: it must not start on the next reconnect.
         this.streams.delete(tag);
         throw err;
       }
-    } else options.onState?.('waiting');
+    } else {
+      options.onState?.('waiting');
+      if (client) void client.whenFree(tag).then(() => this.attachWhenIdle(stream, client));
+    }
     return stream;
   }
 
@@ -273,7 +289,21 @@ export class RouterOSSession extends EventEmitter {
   async cancelOnRouter(tag: string): Promise<void> {
     const client = this.client;
     if (!client || client.closed || !client.tags.includes(tag)) return;
+    this.releasing.set(tag, client);
+    void client.whenFree(tag).then(() => {
+      if (this.releasing.get(tag) === client) this.releasing.delete(tag);
+    });
     await client.cancel(tag).catch(() => undefined);
+  }
+
+  /** Starts a stream that waited for its tag, unless it was stopped or the connection changed meanwhile. */
+  private attachWhenIdle(stream: ManagedStream, client: RouterOSClient): void {
+    if (this.streams.get(stream.tag) !== stream || this.client !== client || client.closed) return;
+    try {
+      stream.attach(client);
+    } catch (err) {
+      stream.fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** The connected client, waiting at most `budget` ms (and the configured wait) for it. */

@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { InputError } from '../client';
 import { reportInputError } from './shared/errors';
+import { connectionStatus } from './shared/status';
 import { useConnection } from './shared/use-connection';
 
 interface CancelDef extends NodeDef {
@@ -21,9 +22,12 @@ export = function (RED: NodeAPI): void {
         if (typeof tag !== 'string' || tag === '') {
           throw new InputError('no tag to cancel: set one in the node or send it as msg.tag');
         }
-        await binding.session().cancel(tag);
+        const session = binding.session();
+        await session.cancel(tag);
         msg.payload = { tag, cancelled: true };
         send(msg);
+        // Clears the red status an earlier failed cancel left, as the command node does.
+        node.status(connectionStatus(session.state, undefined));
         done();
       } catch (err) {
         reportInputError(node, err, msg, done);

@@ -49,13 +49,19 @@ export = function (RED: NodeAPI): void {
       }
     });
 
-    /** One message per row with msg.parts, so a core join node rebuilds the array. */
+    /**
+     * One message per row with msg.parts, so a core join node rebuilds the array. Like the core
+     * split node, a msg.parts the message already had is kept as msg.parts.parts (a stack), which
+     * the join node puts back once it has rebuilt the array.
+     */
     function sendRows(msg: NodeMessageInFlow, rows: unknown[], send: Send): void {
       const id = RED.util.generateId();
+      const nested = Object.prototype.hasOwnProperty.call(msg, 'parts');
       const out: NodeMessage[] = rows.map((row, index) => {
         const part: NodeMessage = RED.util.cloneMessage(msg);
         part.payload = row;
-        part.parts = { id, index, count: rows.length, type: 'array', len: 1 };
+        const parts = { id, index, count: rows.length, type: 'array', len: 1 };
+        part.parts = nested ? { parts: part.parts, ...parts } : parts;
         return part;
       });
       // An array inside the array: every message to the node's one output.

@@ -20,9 +20,22 @@ interface TlsConfigNode extends Node {
 
 const CLOSE_WAIT_MS = 5000;
 
-function positiveNumber(value: unknown, fallback: number): number {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
+/** An empty setting takes the default; anything else must pass `valid`, or the default is used with a warning. */
+function setting(
+  node: Node,
+  RED: NodeAPI,
+  name: 'port' | 'timeout',
+  value: unknown,
+  fallback: number,
+  valid: (n: number) => boolean,
+): number {
+  const text = String(value ?? '').trim();
+  if (text === '') return fallback;
+  const n = Number(text);
+  if (valid(n)) return n;
+  // Often an environment variable that is not set, or set to something else.
+  node.warn(RED._('routeros-connection.warn.bad-setting', { setting: name, value: text, used: fallback }));
+  return fallback;
 }
 
 /**
@@ -43,8 +56,10 @@ export = function (RED: NodeAPI): void {
     const users = new Map<string, ConnectionUser>();
     const useTls = def.useTls === true;
     const host = (def.host || '').trim() || '127.0.0.1';
-    const port = positiveNumber(def.port, useTls ? API_SSL_PORT : API_PORT);
-    const timeoutMs = positiveNumber(def.timeout, 10) * 1000;
+    const port = setting(node, RED, 'port', def.port, useTls ? API_SSL_PORT : API_PORT, (n) => {
+      return Number.isInteger(n) && n >= 1 && n <= 65535;
+    });
+    const timeoutMs = setting(node, RED, 'timeout', def.timeout, 10, (n) => Number.isFinite(n) && n > 0) * 1000;
     node.label = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     node.callTimeout = timeoutMs;
     node.session = undefined;
@@ -88,6 +103,8 @@ export = function (RED: NodeAPI): void {
         }
         for (const user of users.values()) user.onConnectionState(next, error);
       });
+      // A node's stream callback threw: a bug to see in the log, not a reason to stop.
+      session.on('callbackError', (error: Error) => node.error(error));
       return session;
     }
 
@@ -100,6 +117,8 @@ export = function (RED: NodeAPI): void {
     };
 
     node.deregister = async (user: ConnectionUser): Promise<void> => {
+      // Only its own entry: a redeployed node with the same id may have registered meanwhile.
+      if (users.get(user.node.id) !== user) return;
       users.delete(user.node.id);
       if (users.size > 0 || !node.session) return;
       const session = node.session;

@@ -1,6 +1,16 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
-import { Attributes, ManagedStream, parseRowValues, SessionState, StreamEndReason } from '../client';
-import { asError, errorStatus, reportInputError } from './shared/errors';
+import {
+  Attributes,
+  buildCommandWords,
+  checkTag,
+  CommandParams,
+  ManagedStream,
+  normaliseCommand,
+  parseRowValues,
+  SessionState,
+  StreamEndReason,
+} from '../client';
+import { errorStatus, reportError, reportInputError } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { useConnection } from './shared/use-connection';
 
@@ -13,6 +23,18 @@ interface ListenDef extends NodeDef, CommandConfig {
 
 /** Status updates at most this often, however fast events arrive. */
 const STATUS_INTERVAL_MS = 1000;
+/**
+ * On close, wait this long for the router to confirm the stream ended, then let go anyway
+ * (Node-RED allows a close 15 s; the connection may still need a few to close after us).
+ */
+const CLOSE_STOP_WAIT_MS = 5000;
+
+/** What a message asks the node to run, checked before the running stream is touched. */
+interface StreamRequest {
+  command: string;
+  params: CommandParams;
+  tag: string | undefined;
+}
 
 /**
  * Runs a streaming command (`listen`, `/tool/torch` ...) and sends every `!re` as its own
@@ -56,11 +78,19 @@ export = function (RED: NodeAPI): void {
       }, STATUS_INTERVAL_MS);
     }
 
-    async function start(msg: NodeMessage): Promise<void> {
-      const session = binding.session();
-      const command = chooseCommand(def.command, msg);
+    /** Reads and checks everything `msg` asks for; throws InputError before anything changes. */
+    async function request(msg: NodeMessage): Promise<StreamRequest> {
+      binding.session();
+      const command = normaliseCommand(chooseCommand(def.command, msg));
       const params = await resolveParams(RED, node, def, msg);
+      buildCommandWords(command, params);
       const tag = configuredTag || (typeof msg.tag === 'string' && msg.tag !== '' ? msg.tag : undefined);
+      if (tag !== undefined) checkTag(tag);
+      return { command, params, tag };
+    }
+
+    function start(msg: NodeMessage, { command, params, tag }: StreamRequest): void {
+      const session = binding.session();
       events = 0;
       const current: ManagedStream = session.stream(command, params, {
         tag,
@@ -79,8 +109,7 @@ export = function (RED: NodeAPI): void {
           if (stream === current) stream = undefined;
           if (closing) return;
           if (reason === 'error' && error) {
-            show(errorStatus(error));
-            node.error(error, { ...msg, routeros: { command: current.command, tag: current.tag } });
+            reportError(node, error, { ...msg, routeros: { command: current.command, tag: current.tag } });
           } else {
             show({
               fill: 'grey',
@@ -100,13 +129,16 @@ export = function (RED: NodeAPI): void {
     }
 
     // Messages are handled one after another: a start must not race the stop before it
-    // (the router frees a tag only once the cancelled command has ended).
+    // (the router frees a tag only once the cancelled command has ended). A message that asks
+    // for something invalid is refused before the running stream is stopped.
     let queue = Promise.resolve();
     node.on('input', (msg: NodeMessageInFlow, _send: unknown, done: () => void) => {
       queue = queue.then(async () => {
         try {
+          const stopOnly = msg.payload === 'stop';
+          const next = stopOnly ? undefined : await request(msg);
           await stop();
-          if (msg.payload !== 'stop') await start(msg);
+          if (next && !closing) start(msg, next);
           done();
         } catch (err) {
           reportInputError(node, err, msg, done);
@@ -117,11 +149,13 @@ export = function (RED: NodeAPI): void {
     if (def.autoStart !== false) {
       // Nodes start in order; let the whole flow come up before the first rows are sent.
       setImmediate(() => {
-        if (closing) return;
-        start({}).catch((err: unknown) => {
-          const error = asError(err);
-          show(errorStatus(error));
-          node.error(error, {});
+        queue = queue.then(async () => {
+          if (closing) return;
+          try {
+            start({}, await request({}));
+          } catch (err) {
+            reportError(node, err, {});
+          }
         });
       });
     }
@@ -129,9 +163,17 @@ export = function (RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
       clearTimeout(statusTimer);
-      stop()
-        .catch(() => undefined)
-        .then(() => binding.release())
+      // After any message being handled, so nothing starts once we are closed.
+      const stopped = queue.then(stop).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_STOP_WAIT_MS)));
+      Promise.race([stopped, waited])
+        .then(() => {
+          clearTimeout(timer);
+          // A stream a slow handler started after all is stopped without waiting for the router.
+          void stop().catch(() => undefined);
+          return binding.release();
+        })
         .then(done, done);
     });
   }

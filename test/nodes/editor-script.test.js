@@ -18,6 +18,7 @@ const API = {
   asText: 1,
   translator: 1,
   validator: 2,
+  checkCommand: 1,
   checkAttributes: 1,
   checkQueries: 1,
   checkProplist: 1,

@@ -108,6 +108,13 @@ const INPUT_ROWS = [
     error: /^InputError: no tag to cancel: set one in the node or send it as msg\.tag$/,
   },
   {
+    row: 'tag that is not printable ASCII',
+    node: 'listenD',
+    msg: { tag: 'тег' },
+    code: 'EINPUT',
+    error: /^InputError: tag "тег" must be printable ASCII \(letters, digits, spaces, punctuation\)$/,
+  },
+  {
     row: 'duplicate listen tag',
     node: 'listenB',
     msg: { payload: 'start' },
@@ -146,6 +153,7 @@ describe('bad input: each README row reaches a Catch node and nothing else break
         listenNode('listenA', 'same'),
         listenNode('listenB', 'same', { autoStart: false }),
         listenNode('listenC', 'other', { autoStart: false }),
+        listenNode('listenD', '', { autoStart: false }),
       ],
       { nodeSet: nodesWithTls },
     );
@@ -173,6 +181,12 @@ describe('bad input: each README row reaches a Catch node and nothing else break
         helper.getNode('listenC').receive({ payload: 'start' });
         await running;
         helper.getNode('listenC').receive({ payload: 'stop' });
+      },
+      listenD: async () => {
+        const running = statusMatching('listenD', (s) => s.fill === 'green');
+        helper.getNode('listenD').receive({ tag: 'plain-tag' });
+        await running;
+        helper.getNode('listenD').receive({ payload: 'stop' });
       },
     };
     for (const row of INPUT_ROWS) {

@@ -43,15 +43,22 @@ export function errorStatus(err: Error): NodeStatus {
 }
 
 /**
- * The one error path of every input handler: the error goes to Catch nodes with the message
- * (carrying `msg.routeros.error` with the `!trap` category), the node shows it, and the
- * handler finishes. `done()` takes no error because `node.error(err, msg)` already reported it.
+ * The one way a node reports an error: it goes to Catch nodes with the message (carrying
+ * `msg.routeros.error` with the `!trap` category), and the node shows it.
  */
-export function reportInputError(node: Node, err: unknown, msg: NodeMessage, done: () => void): void {
+export function reportError(node: Node, err: unknown, msg: NodeMessage): void {
   const error = asError(err);
   const routeros = typeof msg.routeros === 'object' && msg.routeros !== null ? msg.routeros : {};
   msg.routeros = { ...routeros, error: errorInfo(error) };
   node.status(errorStatus(error));
   node.error(error, msg);
+}
+
+/**
+ * The error path of every input handler: reportError, then the handler finishes. `done()`
+ * takes no error because `node.error(err, msg)` already reported it.
+ */
+export function reportInputError(node: Node, err: unknown, msg: NodeMessage, done: () => void): void {
+  reportError(node, err, msg);
   done();
 }
