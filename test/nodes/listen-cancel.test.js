@@ -11,9 +11,9 @@ const {
   nextMessage,
   collect,
   statusMatching,
+  setInterface: setInterfaceOf,
 } = require('./setup');
 const { waitFor } = require('../helpers/wait');
-const { connect } = require('../../dist/client');
 
 describe('routeros-listen and routeros-cancel nodes', function () {
   let sim;
@@ -24,15 +24,7 @@ describe('routeros-listen and routeros-cancel nodes', function () {
     await unloadAndStop(sim);
   });
 
-  /** Changes an interface through a second API session, as another admin would. */
-  async function setInterface(attributes) {
-    const api = await connect({ host: '127.0.0.1', port: sim.port });
-    try {
-      await api.oneshot('/interface/set', { attributes });
-    } finally {
-      await api.close();
-    }
-  }
+  const setInterface = (attributes) => setInterfaceOf(sim, attributes);
 
   function listenFlow(extra = {}) {
     return flow(sim, [

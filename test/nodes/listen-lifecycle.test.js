@@ -12,21 +12,13 @@ const {
   collect,
   nextMessage,
   statusMatching,
+  setInterface,
 } = require('./setup');
-const { connect } = require('../../dist/client');
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Changes ether1 through a separate API connection, so a listen on interfaces sees one event. */
-async function toggleEther1(sim) {
-  const api = await connect({ host: '127.0.0.1', port: sim.port });
-  try {
-    const [ether1] = await api.array('/interface/print', { queries: ['?name=ether1'] });
-    await api.oneshot('/interface/set', { attributes: { '.id': 'ether1', disabled: ether1.disabled !== 'true' } });
-  } finally {
-    await api.close();
-  }
-}
+/** One change a listen on interfaces reports as one event (each test has a fresh simulator). */
+const disableEther1 = (sim) => setInterface(sim, { '.id': 'ether1', disabled: 'yes' });
 
 const listenNode = (name, extra = {}) => ({
   id: 'listen',
@@ -60,7 +52,7 @@ describe('listen node lifecycle', function () {
     await listen.close(false);
     await delay(100);
     conn.session.hasStream('w').should.be.false();
-    await toggleEther1(sim);
+    await disableEther1(sim);
     await delay(100);
     events.should.have.length(0);
   });
@@ -74,7 +66,7 @@ describe('listen node lifecycle', function () {
     await helper.setFlows(flow(sim, [listenNode('v2'), commandNode]), 'nodes', { conn: { password: '' } });
     await statusMatching('listen', (s) => s.fill === 'green');
     const events = collect('out');
-    await toggleEther1(sim);
+    await disableEther1(sim);
     await delay(200);
     caught.should.have.length(0);
     events.should.have.length(1);
@@ -98,7 +90,7 @@ describe('listen node lifecycle', function () {
     (await caught).routeros.error.code.should.equal('EINPUT');
     helper.getNode('conn').session.hasStream('w').should.be.true();
     const events = collect('out');
-    await toggleEther1(sim);
+    await disableEther1(sim);
     await delay(200);
     events.should.have.length(1);
   });

@@ -4,6 +4,7 @@
 const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 const { RouterOSSimulator } = require('../../dist/simulator');
+const { connect } = require('../../dist/client');
 
 helper.init(require.resolve('node-red'));
 
@@ -59,6 +60,16 @@ async function unloadAndStop(sim) {
   if (sim) await sim.stop();
 }
 
+/** Changes an interface through a second API session, as another admin would. */
+async function setInterface(sim, attributes) {
+  const api = await connect({ host: '127.0.0.1', port: sim.port });
+  try {
+    await api.oneshot('/interface/set', { attributes });
+  } finally {
+    await api.close();
+  }
+}
+
 /** Resolves with the next message a helper node receives. */
 function nextMessage(nodeId, timeout = 3000) {
   const node = helper.getNode(nodeId);
@@ -99,6 +110,7 @@ function statusMatching(nodeId, predicate, timeout = 5000) {
 }
 
 module.exports = {
+  setInterface,
   helper,
   allNodes,
   flow,
