@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { API_PORT, API_SSL_PORT, isTextEncoding, RouterOSSession, SessionState } from '../client';
 import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection-types';
+import { withDeadline } from './shared/deadline';
 import { registerInspectEndpoint } from './shared/inspect-endpoint';
 
 interface ConnectionDef extends NodeDef {
@@ -124,7 +125,7 @@ export = function (RED: NodeAPI): void {
       const session = node.session;
       node.session = undefined;
       state = 'idle';
-      await closeWithin(session, CLOSE_WAIT_MS);
+      await closeWithin(session);
     };
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -135,7 +136,7 @@ export = function (RED: NodeAPI): void {
         done();
         return;
       }
-      closeWithin(session, CLOSE_WAIT_MS).then(done, done);
+      closeWithin(session).then(done, done);
     });
   }
 
@@ -148,19 +149,7 @@ export = function (RED: NodeAPI): void {
   );
 };
 
-/** Closes the session, giving up waiting after `ms` so a close handler always finishes. */
-function closeWithin(session: RouterOSSession, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    session.close().then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
+/** Closes the session, giving up waiting after CLOSE_WAIT_MS so a close handler always finishes. */
+function closeWithin(session: RouterOSSession): Promise<void> {
+  return withDeadline(session.close(), CLOSE_WAIT_MS, () => undefined);
 }

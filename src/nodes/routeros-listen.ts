@@ -10,6 +10,7 @@ import {
   SessionState,
   StreamEndReason,
 } from '../client';
+import { withDeadline } from './shared/deadline';
 import { errorStatus, reportError, reportInputError } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { useConnection } from './shared/use-connection';
@@ -164,12 +165,8 @@ export = function (RED: NodeAPI): void {
       closing = true;
       clearTimeout(statusTimer);
       // After any message being handled, so nothing starts once we are closed.
-      const stopped = queue.then(stop).catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_STOP_WAIT_MS)));
-      Promise.race([stopped, waited])
+      withDeadline(queue.then(stop), CLOSE_STOP_WAIT_MS, () => undefined)
         .then(() => {
-          clearTimeout(timer);
           // A stream a slow handler started after all is stopped without waiting for the router.
           void stop().catch(() => undefined);
           return binding.release();

@@ -3,6 +3,7 @@ import type { Node, NodeAPI } from 'node-red';
 import { RouterOSError, TrapError } from '../../client';
 import { InspectItem, inspectChildren, MENU_NAME, sortItems } from '../../client/inspect';
 import type { RouterOSConnectionNode } from './connection-types';
+import { withDeadline } from './deadline';
 import { bundledChildren } from './menu-paths';
 
 /**
@@ -91,23 +92,6 @@ function fallbackReason(err: unknown): FallbackReason {
   if (err instanceof TrapError) return 'unsupported';
   if (err instanceof RouterOSError && err.code === 'ETIMEOUT') return 'timeout';
   return 'error';
-}
-
-/** Resolves within `ms` (plus a little) whatever the router does. */
-function withDeadline<T>(promise: Promise<T>, ms: number, onLate: () => T): Promise<T> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(onLate()), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(onLate());
-      },
-    );
-  });
 }
 
 async function askRouter(
