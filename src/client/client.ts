@@ -11,7 +11,18 @@ import {
   TextEncoding,
 } from '../protocol';
 import { buildCommandWords, checkTag, CommandParams } from './command';
-import { ConnectionClosedError, FatalError, InputError, RouterOSError, TimeoutError, TrapError } from './errors';
+import {
+  ConnectionClosedError,
+  FatalError,
+  InputError,
+  isErrorCode,
+  ProtocolViolationError,
+  RouterOSError,
+  TimeoutError,
+  TrapError,
+} from './errors';
+import { Heartbeat } from './heartbeat';
+import { PeerCheck } from './peer-check';
 import { timerDelay } from './timers';
 
 export interface ClientOptions {
@@ -19,7 +30,12 @@ export interface ClientOptions {
   encoding?: TextEncoding;
   /** Longest word accepted from the router, in bytes (default 64 MiB). */
   maxWordLength?: number;
-  /** Default timeout of one-shot and array calls in ms; 0 waits forever (default 0). */
+  /**
+   * Default timeout of one-shot and array calls in ms; 0 waits forever (default 0). A timeout
+   * measures silence, not duration: it fires when nothing for the call (and no part of an
+   * unfinished sentence) has arrived for that long, so a long reply that keeps coming never
+   * times out.
+   */
   timeout?: number;
   /**
    * After this many ms without a byte from the router, send a cheap probe; no answer within
@@ -27,8 +43,13 @@ export interface ClientOptions {
    * Probes start once the client is authenticated (login has its own timeout).
    */
   idleProbeInterval?: number;
-  /** ms to wait for the probe's answer (default 10 000). */
+  /** ms to wait for the idle probe's answer (default 10 000). */
   probeTimeout?: number;
+  /**
+   * ms to wait for any byte after a call timed out without a single byte from the router since
+   * it was sent (default 2 000). No byte: the socket is half-open and the client closes.
+   */
+  livenessTimeout?: number;
   /**
    * Pause reading after each chunk until the event loop has had a turn. Rows handed to a
    * consumer that queues work on the event loop (Node-RED's message delivery) then cannot pile
@@ -42,7 +63,7 @@ export interface ClientOptions {
 export interface CallOptions {
   /** Tag for the command; any string not already in flight. Generated when absent. */
   tag?: string;
-  /** Timeout in ms for this call (overrides the client's default; 0 = none). */
+  /** Timeout in ms for this call, as silence (overrides the client's default; 0 = none). */
   timeout?: number;
 }
 
@@ -93,6 +114,10 @@ interface Pending {
   /** The caller already got an error (timeout, callback failure): drop what still comes. */
   abandoned: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Chunks received from the router before it was sent (see Heartbeat.chunks). */
+  chunksBefore: number;
+  /** Date.now() of the chunk that brought its latest sentence (when it was sent, until one came). */
+  heardAt: number;
   resolve: (result: CallResult) => void;
   reject: (err: Error) => void;
   settled: Promise<unknown>;
@@ -110,8 +135,15 @@ export function oneshotReply(result: CallResult): Attributes {
 
 const INTERRUPTED_CATEGORY = '2';
 const DEFAULT_PROBE_TIMEOUT = 10_000;
-/** Bytes of a peer's first answer kept to name a service that is not the RouterOS API. */
-const PREVIEW_BYTES = 40;
+const DEFAULT_LIVENESS_TIMEOUT = 2000;
+/** A probe's own answer is not what proves life (any byte is); it only must not stay pending for ever. */
+const PROBE_CALL_TIMEOUT = 60_000;
+
+/**
+ * `open` until the connection starts to go; `closing` from then (every call fails at once with
+ * `closeError`) until the socket has closed: `closed`, and the `close` event has been emitted.
+ */
+type ClientState = 'open' | 'closing' | 'closed';
 
 /**
  * A RouterOS API client over one connected socket: one read loop and one tag table. Every
@@ -129,20 +161,19 @@ export class RouterOSClient extends EventEmitter {
   private readonly decoder: SentenceDecoder;
   private readonly pending = new Map<string, Pending>();
   private readonly defaultTimeout: number;
-  private tagCounter = 0;
-  private closeError: RouterOSError | undefined;
-  private isClosed = false;
-  private authenticated = false;
-  private corked = false;
-  private lastReceived = Date.now();
-  private probeTimer: NodeJS.Timeout | undefined;
-  private probing = false;
-  /** The first bytes received before any complete sentence (see peerClosed). */
-  private preview = Buffer.alloc(0);
-  private sawSentence = false;
+  private readonly heartbeat: Heartbeat;
+  private readonly peer = new PeerCheck();
   private readonly closedPromise: Promise<void>;
   private readonly yieldBetweenChunks: boolean;
+  private state: ClientState = 'open';
+  /** Why the connection went: what every call fails with once `state` is not `open`. */
+  private closeError: RouterOSError | undefined;
+  private tagCounter = 0;
+  private authenticated = false;
+  private corked = false;
   private readingPaused = false;
+  /** Date.now() of the last chunk that ended inside a sentence: it may belong to any call. */
+  private partialHeardAt = 0;
 
   constructor(socket: Duplex, options: ClientOptions = {}) {
     super();
@@ -153,24 +184,41 @@ export class RouterOSClient extends EventEmitter {
     this.yieldBetweenChunks = options.yieldBetweenChunks ?? false;
     this.decoder = new SentenceDecoder((raw) => this.onSentence(raw), { maxWordLength: options.maxWordLength });
     this.closedPromise = new Promise((resolve) => this.once('close', () => resolve()));
+    this.heartbeat = new Heartbeat(
+      {
+        isAuthenticated: () => this.authenticated,
+        sendProbe: () => {
+          this.call('/system/identity/print', undefined, { timeout: PROBE_CALL_TIMEOUT }).catch(() => undefined);
+        },
+        onDead: (reason) => this.fail(new ConnectionClosedError(`router ${this.label} stopped answering (${reason})`)),
+      },
+      {
+        idleInterval: timerDelay(options.idleProbeInterval),
+        idleProbeTimeout: options.probeTimeout ?? DEFAULT_PROBE_TIMEOUT,
+        livenessTimeout: options.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT,
+      },
+    );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      this.closeError ??= this.peerClosed(
-        new ConnectionClosedError(
-          `connection to ${this.label} lost: ${err.code === 'ECONNRESET' ? 'reset by the router' : err.message}`,
-          err,
-        ),
-      );
+      const reason = err.code === 'ECONNRESET' ? 'reset by the router' : err.message;
+      // 'close' follows: it fails the calls with this reason.
+      this.beginClose(this.explainClose(new ConnectionClosedError(`connection to ${this.label} lost: ${reason}`)));
     });
     socket.on('end', () => socket.destroy());
     socket.on('close', () => this.finishClose());
-    const interval = timerDelay(options.idleProbeInterval);
-    if (interval !== undefined) this.startIdleProbe(interval, options.probeTimeout ?? DEFAULT_PROBE_TIMEOUT);
   }
 
   /** True once the connection is closing or closed; every call then fails at once. */
   get closed(): boolean {
-    return this.isClosed || this.closeError !== undefined;
+    return this.state !== 'open';
+  }
+
+  /**
+   * While a keepalive or liveness probe runs: resolves true once the router answers, false
+   * when it was declared gone (the client then closes). Undefined when no probe runs.
+   */
+  get liveness(): Promise<boolean> | undefined {
+    return this.heartbeat.verdict;
   }
 
   /** Commands waiting for their `!done`. */
@@ -223,6 +271,15 @@ export class RouterOSClient extends EventEmitter {
     return { tag, done, cancel };
   }
 
+  /**
+   * The command holding `tag` has been cancelled or given up on and only waits for the router's
+   * `!done`: its tag is being released. The client alone knows a tag's state; the session asks.
+   */
+  isReleasing(tag: string): boolean {
+    const entry = this.pending.get(tag);
+    return entry !== undefined && (entry.cancelled || entry.abandoned);
+  }
+
   /** Resolves once no command holds `tag` (at once when none does). */
   whenFree(tag: string): Promise<void> {
     return this.pending.get(tag)?.released ?? Promise.resolve();
@@ -259,8 +316,8 @@ export class RouterOSClient extends EventEmitter {
 
   /** Closes the connection; pending calls fail with ConnectionClosedError. */
   close(): Promise<void> {
-    if (!this.isClosed) {
-      this.closeError ??= new ConnectionClosedError(`connection to ${this.label} closed by the client`);
+    if (this.state !== 'closed') {
+      this.beginClose(new ConnectionClosedError(`connection to ${this.label} closed by the client`));
       this.socket.destroy();
     }
     return this.closedPromise;
@@ -273,7 +330,7 @@ export class RouterOSClient extends EventEmitter {
     onRow: ((row: Attributes, tag: string) => void) | undefined,
   ): { tag: string; promise: Promise<CallResult>; entry: Pending } {
     const words = buildCommandWords(command, params);
-    if (this.closed) {
+    if (this.state !== 'open') {
       throw this.closeError ?? new ConnectionClosedError(`connection to ${this.label} is closed`);
     }
     let tag: string;
@@ -292,6 +349,7 @@ export class RouterOSClient extends EventEmitter {
     });
     let release!: () => void;
     const released = new Promise<void>((res) => (release = res));
+    const now = Date.now();
     const entry: Pending = {
       tag,
       command: words[0],
@@ -302,6 +360,8 @@ export class RouterOSClient extends EventEmitter {
       cancelled: false,
       abandoned: false,
       timer: undefined,
+      heardAt: now,
+      chunksBefore: this.heartbeat.chunks,
       resolve,
       reject,
       settled: promise.catch(() => undefined),
@@ -309,7 +369,7 @@ export class RouterOSClient extends EventEmitter {
       release,
     };
     const timeout = timerDelay(options.timeout ?? this.defaultTimeout);
-    if (timeout !== undefined) entry.timer = setTimeout(() => this.onTimeout(entry, timeout), timeout);
+    if (timeout !== undefined) this.armTimeout(entry, timeout, timeout);
     this.pending.set(tag, entry);
     words.push(`.tag=${tag}`);
     this.write(words);
@@ -338,18 +398,20 @@ export class RouterOSClient extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
-    this.lastReceived = Date.now();
-    if (!this.sawSentence && this.preview.length < PREVIEW_BYTES) {
-      this.preview = Buffer.concat([this.preview, chunk.subarray(0, PREVIEW_BYTES - this.preview.length)]);
-    }
+    this.heartbeat.heard();
+    this.peer.observe(chunk);
     try {
       this.decoder.push(chunk);
+      if (this.decoder.bufferedBytes > 0) this.partialHeardAt = this.heartbeat.lastReceived;
       if (this.yieldBetweenChunks) this.yieldToEventLoop();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.fail(
         err instanceof ProtocolError
-          ? new ProtocolViolationError(`RouterOS API protocol error from ${this.label}: ${reason}`, err.code)
+          ? new ProtocolViolationError(
+              `RouterOS API protocol error from ${this.label}: ${reason}`,
+              isErrorCode(err.code) ? err.code : 'EPROTOCOL',
+            )
           : new RouterOSError(`internal error reading from ${this.label}: ${reason}`, 'EINTERNAL'),
       );
     }
@@ -361,31 +423,26 @@ export class RouterOSClient extends EventEmitter {
     this.socket.pause();
     setImmediate(() => {
       this.readingPaused = false;
-      if (!this.isClosed) this.socket.resume();
+      if (this.state !== 'closed') this.socket.resume();
     });
   }
 
   private onSentence(raw: RawSentence): void {
     // Closing (by us, or after a loss or !fatal): the rest of a chunk already read goes nowhere,
     // so no row reaches a caller after close() and no call succeeds after it failed.
-    if (this.closed) return;
-    this.sawSentence = true;
+    if (this.state !== 'open') return;
     const reply = parseReply(raw, this.encoding);
     if (reply.type === '!fatal') {
       this.fail(new FatalError(reply.extra.join(' ') || reply.attributes.message || ''));
       return;
     }
-    if (reply.type === 'unknown' && !this.authenticated) {
-      throw new ProtocolError(
-        `the peer does not speak the RouterOS API (it sent "${reply.word.slice(0, 40)}")`,
-        'ENOTROUTEROS',
-      );
-    }
+    this.peer.checkReply(reply, this.authenticated);
     const entry = reply.tag === undefined ? undefined : this.pending.get(reply.tag);
     if (!entry) {
       this.emit('unexpected', reply);
       return;
     }
+    entry.heardAt = this.heartbeat.lastReceived;
     switch (reply.type) {
       case '!re':
         this.onRow(entry, reply);
@@ -434,8 +491,23 @@ export class RouterOSClient extends EventEmitter {
     return entry.cancelled && entry.trap?.category === INTERRUPTED_CATEGORY;
   }
 
-  private onTimeout(entry: Pending, timeout: number): void {
-    this.abandon(entry, new TimeoutError(`${entry.command} got no complete answer within ${timeout} ms`));
+  private armTimeout(entry: Pending, timeout: number, delay: number): void {
+    entry.timer = setTimeout(() => this.onTimer(entry, timeout), delay);
+  }
+
+  /**
+   * Timeouts measure silence: a reply still arriving re-arms the timer for what is left. When
+   * nothing at all came from the router since the call was sent, the socket may be half-open:
+   * check now, so the next call does not meet the same dead socket.
+   */
+  private onTimer(entry: Pending, timeout: number): void {
+    const quiet = Date.now() - Math.max(entry.heardAt, this.partialHeardAt);
+    if (quiet < timeout) {
+      this.armTimeout(entry, timeout, timeout - quiet);
+      return;
+    }
+    this.abandon(entry, new TimeoutError(`${entry.command} got no answer for ${timeout} ms`));
+    if (this.heartbeat.chunks === entry.chunksBefore) this.heartbeat.checkNow();
   }
 
   /**
@@ -449,7 +521,7 @@ export class RouterOSClient extends EventEmitter {
     entry.rows = [];
     entry.reject(err);
     // Never a /cancel for a /cancel: one stuck cancel must not breed more.
-    if (!entry.cancelled && !this.isClosed && entry.command !== '/cancel') {
+    if (!entry.cancelled && this.state === 'open' && entry.command !== '/cancel') {
       entry.cancelled = true;
       this.call('/cancel', { attributes: { tag: entry.tag } }, { timeout: 30_000 }).catch(() => undefined);
     }
@@ -467,10 +539,18 @@ export class RouterOSClient extends EventEmitter {
 
   /** Fails every pending call with `err` and closes the socket. */
   private fail(err: RouterOSError): void {
-    this.closeError ??= err;
+    this.beginClose(err);
     this.socket.destroy();
     // 'close' follows asynchronously; fail now so callers see the precise reason.
-    this.rejectAll(this.closeError);
+    this.rejectAll(this.closeError ?? err);
+  }
+
+  /** The first reason to close is the one every call hears. */
+  private beginClose(err: RouterOSError): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.closeError = err;
+    this.heartbeat.stop();
   }
 
   private rejectAll(err: Error): void {
@@ -487,52 +567,15 @@ export class RouterOSClient extends EventEmitter {
   }
 
   private finishClose(): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    clearInterval(this.probeTimer);
-    this.closeError ??= this.peerClosed(new ConnectionClosedError(`connection to ${this.label} closed by the router`));
-    this.rejectAll(this.closeError);
-    this.emit('close', this.closeError);
+    if (this.state === 'closed') return;
+    this.beginClose(this.explainClose(new ConnectionClosedError(`connection to ${this.label} closed by the router`)));
+    this.state = 'closed';
+    const err = this.closeError ?? new ConnectionClosedError(`connection to ${this.label} closed`);
+    this.rejectAll(err);
+    this.emit('close', err);
   }
 
-  /**
-   * The peer hung up. If it sent bytes before login but never one whole sentence (an HTTP or
-   * SSH server answering our /login), say it is not the RouterOS API rather than "closed".
-   */
-  private peerClosed(closed: ConnectionClosedError): RouterOSError {
-    if (this.authenticated || this.sawSentence || this.preview.length === 0) return closed;
-    const sample = this.preview.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-    return new ProtocolViolationError(`the peer is not a RouterOS API (it sent "${sample}")`, 'ENOTROUTEROS');
-  }
-
-  private startIdleProbe(interval: number, probeTimeout: number): void {
-    const check = Math.max(50, Math.min(interval, 1000));
-    this.probeTimer = setInterval(() => {
-      // Not during login: a probe there would race the login's own timeout and mislabel it.
-      if (!this.authenticated || this.probing || this.isClosed || Date.now() - this.lastReceived < interval) return;
-      this.probing = true;
-      this.call('/system/identity/print', undefined, { timeout: probeTimeout })
-        .catch((err: unknown) => {
-          if (err instanceof TimeoutError) {
-            this.fail(
-              new ConnectionClosedError(
-                `router ${this.label} stopped answering (no reply to a keepalive probe within ${probeTimeout} ms)`,
-              ),
-            );
-          }
-        })
-        .finally(() => {
-          this.probing = false;
-        });
-    }, check);
-    this.probeTimer.unref();
-  }
-}
-
-/** A protocol error as the client reports it: a RouterOSError, so callers see one error tree. */
-export class ProtocolViolationError extends RouterOSError {
-  constructor(message: string, code: string) {
-    super(message, code);
-    this.name = 'ProtocolError';
+  private explainClose(closed: ConnectionClosedError): RouterOSError {
+    return this.peer.explainClose(closed, this.authenticated);
   }
 }

@@ -1,15 +1,79 @@
 import type { Attributes } from '../protocol';
 
 /**
+ * Every code an error of this package can carry, with what it means. The README's error table
+ * is checked against this list (test/error-codes.test.js), so the two cannot drift apart.
+ */
+export const ERROR_CODES = {
+  ETRAP: 'the router refused the command (`!trap`)',
+  ELOGIN: 'the router refused the login',
+  ECONNREFUSED: 'nothing listens on that port',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name lookup failed for now',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to the network',
+  ECONNRESET: 'the router reset the connection while it was being opened',
+  ETLS: 'the TLS handshake or the certificate check failed',
+  ECONNECT: 'the connection could not be opened for another reason',
+  ETIMEOUT: 'nothing arrived within the timeout',
+  ENOTROUTEROS: 'the service on that port is not the RouterOS API',
+  ECLOSED: 'the connection was lost or closed',
+  EFATAL: 'the router ended the session (`!fatal`)',
+  EINPUT: 'the message or configuration cannot become a command',
+  EINSPECTPATH: 'a completion request named something that is not a menu',
+  ENOTAG: 'no running command has that tag',
+  ETAGINUSE: 'the tag is taken by a running command',
+  ENOCONNECTION: 'no connection is configured or open',
+  EPROTOCOL: 'the byte stream broke the API framing',
+  EWORDTOOLONG: 'a word was longer than the limit',
+  ECONTROLBYTE: 'a word length started with a reserved byte',
+  EEMPTYSENTENCE: 'a sentence had no words',
+  EDECODER: 'the decoder failed unexpectedly',
+  EINTERNAL: 'a bug in this package',
+} as const;
+
+export type RouterOSErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: unknown): code is RouterOSErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/**
+ * Failures that another attempt moments later will meet again: a call made meanwhile fails at
+ * once with the attempt's own error instead of waiting for a timeout (see RouterOSSession).
+ * Resets, timeouts and `!fatal` are not here: they pass, so a call waits for the next attempt.
+ */
+const LASTING_CODES: ReadonlySet<RouterOSErrorCode> = new Set<RouterOSErrorCode>([
+  'ELOGIN',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  // Name servers that do not answer now will not answer within a call's timeout either.
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETLS',
+  'ENOTROUTEROS',
+]);
+
+export function waitingWillNotHelp(err: unknown): boolean {
+  return err instanceof RouterOSError && LASTING_CODES.has(err.code);
+}
+
+/**
  * Every error the client reports is a RouterOSError with a stable `code`, so flows and callers
- * can branch on it without parsing messages.
+ * can branch on it without parsing messages. `detail` keeps a lower layer's own code where ours
+ * is coarser (Node's TLS reason such as `CERT_HAS_EXPIRED` under `ETLS`). There is no `cause`
+ * on purpose: Node-RED copies an error's `cause` into the message a Catch node gets, and Node's
+ * socket and TLS errors hold certificates with circular references that no flow can serialise.
  */
 export class RouterOSError extends Error {
-  readonly code: string;
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly code: RouterOSErrorCode;
+  readonly detail: string | undefined;
+  constructor(message: string, code: RouterOSErrorCode, detail?: string) {
+    super(message);
     this.name = 'RouterOSError';
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -54,21 +118,21 @@ export class FatalError extends RouterOSError {
 
 /** The connection could not be opened (refused, unknown host, TLS failure, timeout). */
 export class ConnectError extends RouterOSError {
-  constructor(message: string, code = 'ECONNECT', cause?: unknown) {
-    super(message, code, cause === undefined ? undefined : { cause });
+  constructor(message: string, code: RouterOSErrorCode = 'ECONNECT', detail?: string) {
+    super(message, code, detail);
     this.name = 'ConnectError';
   }
 }
 
 /** The connection was lost or closed while a call was pending, or a call was made after close. */
 export class ConnectionClosedError extends RouterOSError {
-  constructor(message: string, cause?: unknown) {
-    super(message, 'ECLOSED', cause === undefined ? undefined : { cause });
+  constructor(message: string) {
+    super(message, 'ECLOSED');
     this.name = 'ConnectionClosedError';
   }
 }
 
-/** A call (or the connect / login) took longer than its timeout. */
+/** Nothing arrived for a call (or the connect / login) within its timeout. */
 export class TimeoutError extends RouterOSError {
   constructor(message: string) {
     super(message, 'ETIMEOUT');
@@ -78,7 +142,7 @@ export class TimeoutError extends RouterOSError {
 
 /** Login was refused (wrong user name or password) or the peer is not a RouterOS API. */
 export class LoginError extends RouterOSError {
-  constructor(message: string, code = 'ELOGIN') {
+  constructor(message: string, code: RouterOSErrorCode = 'ELOGIN') {
     super(message, code);
     this.name = 'LoginError';
   }
@@ -86,8 +150,16 @@ export class LoginError extends RouterOSError {
 
 /** The caller's input cannot become a valid command (bad path, attribute, tag ...). */
 export class InputError extends RouterOSError {
-  constructor(message: string, code = 'EINPUT') {
+  constructor(message: string, code: RouterOSErrorCode = 'EINPUT') {
     super(message, code);
     this.name = 'InputError';
+  }
+}
+
+/** The byte stream from the router broke the API's framing: the connection must close. */
+export class ProtocolViolationError extends RouterOSError {
+  constructor(message: string, code: RouterOSErrorCode) {
+    super(message, code);
+    this.name = 'ProtocolError';
   }
 }

@@ -7,7 +7,6 @@ export {
   StreamOptions,
   StreamHandle,
   StreamEnd,
-  ProtocolViolationError,
   oneshotReply,
 } from './client';
 export { buildCommandWords, checkTag, normaliseCommand, CommandParams, AttributeValue } from './command';
@@ -20,7 +19,12 @@ export {
   TimeoutError,
   LoginError,
   InputError,
+  ProtocolViolationError,
   TRAP_CATEGORIES,
+  ERROR_CODES,
+  RouterOSErrorCode,
+  isErrorCode,
+  waitingWillNotHelp,
 } from './errors';
 export { legacyResponse } from './login';
 export { parseValue, parseRowValues, ParsedRow, ParsedValue } from './values';

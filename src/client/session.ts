@@ -4,11 +4,16 @@ import { Backoff, BackoffOptions } from './backoff';
 import { CallOptions, CallResult, RouterOSClient, StreamHandle } from './client';
 import { buildCommandWords, checkTag, CommandParams } from './command';
 import { connect, ConnectOptions } from './connect';
-import { ConnectionClosedError, InputError, RouterOSError, TimeoutError } from './errors';
-import { timerDelay } from './timers';
+import { ConnectionClosedError, InputError, RouterOSError, TimeoutError, waitingWillNotHelp } from './errors';
+import { settledWithin, timerDelay } from './timers';
 
 /** A connection up this long resets the reconnect backoff. */
 const STABLE_AFTER_MS = 10_000;
+/**
+ * After a refused login, the next try waits this long (default): every try writes a "login
+ * failure" line in the router's log, and routers often block an address after a few.
+ */
+export const LOGIN_RETRY_DELAY_MS = 300_000;
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
 
@@ -18,8 +23,12 @@ export interface SessionOptions extends ConnectOptions {
   /**
    * How long a call made while (re)connecting waits for the connection, in ms (default:
    * connectTimeout; 0 = no limit). A call's own timeout bounds the wait and the call together.
+   * A call never waits after an attempt failed in a way waiting cannot fix (refused login or
+   * port, unknown host, TLS, not a RouterOS): it fails at once with that attempt's error.
    */
   waitForConnection?: number;
+  /** ms before trying again after the router refused the login (default 300 000). */
+  loginRetryDelay?: number;
 }
 
 export type StreamEndReason = 'done' | 'cancelled' | 'error';
@@ -134,8 +143,9 @@ export class ManagedStream {
 /**
  * One router, kept connected: connects, logs in, reconnects with backoff after any loss, and
  * re-issues the streams it manages. Calls made while it is (re)connecting wait for it for a
- * bounded time. Events: `state` (state, error?) once per change; `callbackError` (error, tag)
- * when a managed stream's onState or onEnd threw.
+ * bounded time, unless the last attempt failed in a way waiting cannot fix. Events: `state`
+ * (state, error?) once per change; `attempt` (error?) after every connection attempt;
+ * `callbackError` (error, tag) when a managed stream's onState or onEnd threw.
  */
 export class RouterOSSession extends EventEmitter {
   private readonly options: SessionOptions;
@@ -145,15 +155,12 @@ export class RouterOSSession extends EventEmitter {
   private currentState: SessionState = 'idle';
   private error: Error | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private retryAt: number | undefined;
   private stableTimer: NodeJS.Timeout | undefined;
   private streamCounter = 0;
   private reportedError: string | undefined;
-  /**
-   * Tags of streams we cancelled whose command has not ended on the router yet, with the client
-   * they ran on. A new stream may take such a tag: it starts once the router lets go of it (a
-   * listen node redeployed with the same tag must not fail because the old one is still ending).
-   */
-  private readonly releasing = new Map<string, RouterOSClient>();
+  /** An attempt is under way and has not reported its outcome yet: calls wait for it. */
+  private attempting = false;
   /** The connect in flight: close() aborts it and waits for it to let go of its socket. */
   private attempt: { abort: AbortController; finished: Promise<void> } | undefined;
 
@@ -175,6 +182,11 @@ export class RouterOSSession extends EventEmitter {
     return this.error;
   }
 
+  /** Date.now() when the next attempt is due, while one is scheduled. */
+  get nextAttemptAt(): number | undefined {
+    return this.retryAt;
+  }
+
   get connected(): boolean {
     return this.currentState === 'connected' && this.client !== undefined && !this.client.closed;
   }
@@ -189,6 +201,7 @@ export class RouterOSSession extends EventEmitter {
     if (this.currentState === 'closed') return;
     this.setState('closed');
     clearTimeout(this.retryTimer);
+    this.retryAt = undefined;
     clearTimeout(this.stableTimer);
     const streams = [...this.streams.values()];
     for (const stream of streams) void stream.stop();
@@ -241,7 +254,10 @@ export class RouterOSSession extends EventEmitter {
     let tag: string;
     if (options.tag !== undefined && options.tag !== '') {
       tag = checkTag(options.tag);
-      const heldByCall = this.client?.tags.includes(tag) && this.releasing.get(tag) !== this.client;
+      // A tag still ending on the router (cancelled, waiting for its !done) may be taken: the
+      // stream then starts once the router lets go of it (a listen node redeployed with the same
+      // tag must not fail because the old one is still ending).
+      const heldByCall = this.client?.tags.includes(tag) && !this.client.isReleasing(tag);
       if (this.streams.has(tag) || heldByCall) {
         throw new InputError(`tag "${tag}" is already in use by a running command`, 'ETAGINUSE');
       }
@@ -252,7 +268,7 @@ export class RouterOSSession extends EventEmitter {
     const stream = new ManagedStream(this, words[0], params, tag, options);
     this.streams.set(tag, stream);
     const client = this.connected ? this.client : undefined;
-    if (client && this.releasing.get(tag) !== client) {
+    if (client && !client.isReleasing(tag)) {
       try {
         stream.attach(client);
       } catch (err) {
@@ -289,10 +305,6 @@ export class RouterOSSession extends EventEmitter {
   async cancelOnRouter(tag: string): Promise<void> {
     const client = this.client;
     if (!client || client.closed || !client.tags.includes(tag)) return;
-    this.releasing.set(tag, client);
-    void client.whenFree(tag).then(() => {
-      if (this.releasing.get(tag) === client) this.releasing.delete(tag);
-    });
     await client.cancel(tag).catch(() => undefined);
   }
 
@@ -306,14 +318,25 @@ export class RouterOSSession extends EventEmitter {
     }
   }
 
-  /** The connected client, waiting at most `budget` ms (and the configured wait) for it. */
+  /**
+   * The connected client, waiting at most `budget` ms (and the configured wait) for it. While a
+   * probe checks whether the router still answers, the call waits for its verdict, so it does
+   * not go out on a half-open socket. It fails at once when the latest attempt failed in a way
+   * waiting cannot fix and none is in progress, or as soon as an attempt fails that way.
+   */
   private async readyClient(budget: number | undefined): Promise<RouterOSClient> {
-    if (this.connected && this.client) return this.client;
+    const started = Date.now();
+    const verdict = this.connected ? this.client?.liveness : undefined;
+    if (verdict) await settledWithin(verdict, budget);
+    const client = this.connected ? this.client : undefined;
+    if (client) return client;
     if (this.currentState === 'closed') throw new ConnectionClosedError('the connection is closed');
     this.start();
+    if (!this.attempting && waitingWillNotHelp(this.error)) throw this.error;
     const configured = timerDelay(this.options.waitForConnection ?? this.options.connectTimeout ?? 10_000);
     const limits = [configured, budget].filter((ms): ms is number => ms !== undefined);
-    const wait = limits.length > 0 ? Math.min(...limits) : undefined;
+    const limit = limits.length > 0 ? Math.min(...limits) : undefined;
+    const wait = limit === undefined ? undefined : Math.max(1, limit - (Date.now() - started));
     return new Promise((resolve, reject) => {
       const onState = (state: SessionState) => {
         if (state === 'connected' && this.client) {
@@ -324,19 +347,26 @@ export class RouterOSSession extends EventEmitter {
           reject(new ConnectionClosedError('the connection is closed'));
         }
       };
+      const onAttempt = (error: Error | undefined) => {
+        if (!waitingWillNotHelp(error)) return;
+        cleanup();
+        reject(error);
+      };
       const timer =
         wait === undefined
           ? undefined
           : setTimeout(() => {
               cleanup();
               const reason = this.error ? `: ${this.error.message}` : '';
-              reject(new TimeoutError(`not connected to the router within ${wait} ms${reason}`));
+              reject(new TimeoutError(`not connected to the router within ${limit} ms${reason}`));
             }, wait);
       const cleanup = () => {
         clearTimeout(timer);
         this.off('state', onState);
+        this.off('attempt', onAttempt);
       };
       this.on('state', onState);
+      this.on('attempt', onAttempt);
     });
   }
 
@@ -353,15 +383,19 @@ export class RouterOSSession extends EventEmitter {
     // Retries stay 'disconnected': one state change per outage, not one per attempt.
     if (this.currentState !== 'disconnected') this.setState('connecting');
     let client: RouterOSClient;
+    this.attempting = true;
     try {
       client = await connect({ ...this.options, signal });
     } catch (err) {
+      this.attempting = false;
       if (this.currentState === 'closed') return;
       this.error = err instanceof Error ? err : new Error(String(err));
+      this.scheduleReconnect(this.error);
       this.setState('disconnected', this.error);
-      this.scheduleReconnect();
+      this.emit('attempt', this.error);
       return;
     }
+    this.attempting = false;
     if (this.currentState === 'closed') {
       await client.close();
       return;
@@ -376,6 +410,7 @@ export class RouterOSSession extends EventEmitter {
     this.stableTimer.unref();
     client.once('close', (err: RouterOSError | undefined) => this.onLost(client, err));
     this.setState('connected');
+    this.emit('attempt', undefined);
     for (const stream of this.streams.values()) {
       try {
         stream.attach(client);
@@ -392,13 +427,22 @@ export class RouterOSSession extends EventEmitter {
     for (const stream of this.streams.values()) stream.detach();
     if (this.currentState === 'closed') return;
     this.error = err;
+    this.scheduleReconnect(err);
     this.setState('disconnected', err);
-    this.scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
+  /** Backoff, but a refused login waits at least loginRetryDelay: see LOGIN_RETRY_DELAY_MS. */
+  private scheduleReconnect(error: Error | undefined): void {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connectNow(), this.backoff.next());
+    let delay = this.backoff.next();
+    if (error instanceof RouterOSError && error.code === 'ELOGIN') {
+      delay = Math.max(delay, timerDelay(this.options.loginRetryDelay ?? LOGIN_RETRY_DELAY_MS) ?? 0);
+    }
+    this.retryAt = Date.now() + delay;
+    this.retryTimer = setTimeout(() => {
+      this.retryAt = undefined;
+      this.connectNow();
+    }, delay);
   }
 
   private setState(state: SessionState, error?: Error): void {

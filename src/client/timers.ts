@@ -10,3 +10,15 @@ export function timerDelay(ms: number | undefined): number | undefined {
   if (ms === undefined || !(ms > 0) || ms === Infinity) return undefined;
   return Math.min(ms, MAX_TIMER_MS);
 }
+
+/** Resolves when `promise` settles or after `ms` (never, when `ms` is undefined), whichever is first. */
+export function settledWithin(promise: Promise<unknown>, ms: number | undefined): Promise<void> {
+  const settled = promise.then(
+    () => undefined,
+    () => undefined,
+  );
+  if (ms === undefined) return settled;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { ConnectError, ConnectionClosedError } from './errors';
+import { ConnectError, ConnectionClosedError, RouterOSErrorCode } from './errors';
 import { timerDelay } from './timers';
 
 export interface TransportOptions {
@@ -14,7 +14,8 @@ export interface TransportOptions {
   signal?: AbortSignal;
 }
 
-const FRIENDLY: Record<string, string> = {
+/** Socket errors a network admin knows by name: they keep Node's code. */
+const FRIENDLY: Partial<Record<RouterOSErrorCode, string>> = {
   ECONNREFUSED: 'connection refused (is the API service enabled on that port?)',
   ENOTFOUND: 'unknown host',
   EAI_AGAIN: 'host name lookup failed',
@@ -23,10 +24,22 @@ const FRIENDLY: Record<string, string> = {
   ECONNRESET: 'connection reset by the router',
 };
 
-function describeSocketError(err: NodeJS.ErrnoException): string {
-  const code = err.code ?? '';
-  if (/CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(code)) return `TLS certificate check failed: ${err.message}`;
-  return FRIENDLY[code] ?? err.message;
+const TLS_FAILURE = /CERT|TLS|SSL|SIGNATURE|ALTNAME|^EPROTO$/;
+
+/** Our error for a socket error while connecting: a stable code, Node's own code as the detail. */
+export function connectFailure(where: string, err: NodeJS.ErrnoException): ConnectError {
+  const nodeCode = err.code ?? '';
+  if (TLS_FAILURE.test(nodeCode)) {
+    const what =
+      nodeCode === 'EPROTO' ? 'TLS handshake failed (is this the API-SSL port?)' : 'TLS certificate check failed';
+    return new ConnectError(`cannot connect to ${where}: ${what}: ${err.message}`, 'ETLS', nodeCode);
+  }
+  const friendly = FRIENDLY[nodeCode as RouterOSErrorCode];
+  if (friendly !== undefined) {
+    return new ConnectError(`cannot connect to ${where}: ${friendly}`, nodeCode as RouterOSErrorCode);
+  }
+  if (nodeCode === 'ETIMEDOUT') return new ConnectError(`cannot connect to ${where}: ${err.message}`, 'ETIMEOUT');
+  return new ConnectError(`cannot connect to ${where}: ${err.message}`, 'ECONNECT', nodeCode || undefined);
 }
 
 /**
@@ -49,7 +62,7 @@ export function openSocket(options: TransportOptions): Promise<net.Socket> {
         socket = net.connect({ host, port });
       }
     } catch (err) {
-      reject(new ConnectError(`cannot connect to ${where}: ${String(err)}`, 'ECONNECT', err));
+      reject(new ConnectError(`cannot connect to ${where}: ${String(err)}`, 'ECONNECT'));
       return;
     }
     const giveUp = (err: Error) => {
@@ -65,8 +78,7 @@ export function openSocket(options: TransportOptions): Promise<net.Socket> {
             () => giveUp(new ConnectError(`cannot connect to ${where}: no answer within ${delay} ms`, 'ETIMEOUT')),
             delay,
           );
-    const onError = (err: NodeJS.ErrnoException) =>
-      giveUp(new ConnectError(`cannot connect to ${where}: ${describeSocketError(err)}`, err.code ?? 'ECONNECT', err));
+    const onError = (err: NodeJS.ErrnoException) => giveUp(connectFailure(where, err));
     const onAbort = () => giveUp(new ConnectionClosedError(`connecting to ${where} was given up`));
     const onReady = () => {
       cleanup();

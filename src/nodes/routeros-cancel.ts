@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { InputError } from '../client';
-import { reportInputError } from './shared/errors';
+import { failInput } from './shared/errors';
 import { connectionStatus } from './shared/status';
 import { useConnection } from './shared/use-connection';
 
@@ -16,7 +16,7 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const binding = useConnection(RED, node, def.connection);
 
-    node.on('input', async (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: () => void) => {
+    node.on('input', async (msg: NodeMessageInFlow, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
       try {
         const tag = (def.tag || '').trim() || msg.tag;
         if (typeof tag !== 'string' || tag === '') {
@@ -30,7 +30,7 @@ export = function (RED: NodeAPI): void {
         node.status(connectionStatus(session.state, undefined));
         done();
       } catch (err) {
-        reportInputError(node, err, msg, done);
+        failInput(node, err, msg, done);
       }
     });
 

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Attributes, CallResult, oneshotReply, parseRowValues } from '../client';
-import { reportInputError } from './shared/errors';
+import { failInput } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { connectionStatus } from './shared/status';
 import { useConnection } from './shared/use-connection';
@@ -23,7 +23,7 @@ export = function (RED: NodeAPI): void {
 
     type Send = (m: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 
-    node.on('input', async (msg: NodeMessageInFlow, send: Send, done: () => void) => {
+    node.on('input', async (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
       try {
         const session = binding.session();
         const command = chooseCommand(def.command, msg);
@@ -45,7 +45,7 @@ export = function (RED: NodeAPI): void {
         if (binding.connection?.session) node.status(connectionStatus(binding.connection.session.state, undefined));
         done();
       } catch (err) {
-        reportInputError(node, err, msg, done);
+        failInput(node, err, msg, done);
       }
     });
 

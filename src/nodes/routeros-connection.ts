@@ -1,9 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import { API_PORT, API_SSL_PORT, isTextEncoding, RouterOSSession, SessionState } from '../client';
 import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection-types';
 import { withDeadline } from './shared/deadline';
 import { registerInspectEndpoint } from './shared/inspect-endpoint';
+import { connectionStatus } from './shared/status';
 
 interface ConnectionDef extends NodeDef {
   host: string;
@@ -13,6 +14,8 @@ interface ConnectionDef extends NodeDef {
   tlsConfig: string;
   encoding: string;
   timeout: string | number;
+  keepalive: string | number;
+  loginRetry: string | number;
 }
 
 interface TlsConfigNode extends Node {
@@ -25,7 +28,7 @@ const CLOSE_WAIT_MS = 5000;
 function setting(
   node: Node,
   RED: NodeAPI,
-  name: 'port' | 'timeout',
+  name: 'port' | 'timeout' | 'keepalive' | 'loginRetry',
   value: unknown,
   fallback: number,
   valid: (n: number) => boolean,
@@ -60,7 +63,10 @@ export = function (RED: NodeAPI): void {
     const port = setting(node, RED, 'port', def.port, useTls ? API_SSL_PORT : API_PORT, (n) => {
       return Number.isInteger(n) && n >= 1 && n <= 65535;
     });
-    const timeoutMs = setting(node, RED, 'timeout', def.timeout, 10, (n) => Number.isFinite(n) && n > 0) * 1000;
+    const positive = (n: number) => Number.isFinite(n) && n > 0;
+    const timeoutMs = setting(node, RED, 'timeout', def.timeout, 10, positive) * 1000;
+    const keepaliveMs = setting(node, RED, 'keepalive', def.keepalive, 30, positive) * 1000;
+    const loginRetryMs = setting(node, RED, 'loginRetry', def.loginRetry, 300, positive) * 1000;
     node.label = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     node.callTimeout = timeoutMs;
     node.session = undefined;
@@ -78,6 +84,12 @@ export = function (RED: NodeAPI): void {
       return options;
     }
 
+    /** The status every user shows, worded with this node set's catalog. */
+    function statusFor(session: RouterOSSession, shown: SessionState, error: Error | undefined): NodeStatus {
+      const retryAt = session.nextAttemptAt;
+      return connectionStatus(shown, error, retryAt === undefined ? undefined : retryAt - Date.now(), RED._);
+    }
+
     function openSession(): RouterOSSession {
       const session = new RouterOSSession({
         host,
@@ -88,21 +100,25 @@ export = function (RED: NodeAPI): void {
         encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
         connectTimeout: timeoutMs,
         timeout: timeoutMs,
-        idleProbeInterval: Math.max(30_000, timeoutMs),
+        idleProbeInterval: keepaliveMs,
         probeTimeout: timeoutMs,
+        // Short, so that a command sent right after a half-open timeout still fits its own timeout.
+        livenessTimeout: Math.min(2000, timeoutMs / 3),
+        loginRetryDelay: loginRetryMs,
         // Listen streams feed Node-RED's message queue: let it drain between socket reads.
         yieldBetweenChunks: true,
       });
       session.on('state', (next: SessionState, error: Error | undefined) => {
         state = next;
         stateError = error;
+        const status = statusFor(session, next, error);
         if (next === 'connected') node.log(RED._('routeros-connection.log.connected', { router: node.label }));
         if (next === 'disconnected') {
           node.warn(
             RED._('routeros-connection.log.disconnected', { router: node.label, reason: error?.message ?? '' }),
           );
         }
-        for (const user of users.values()) user.onConnectionState(next, error);
+        for (const user of users.values()) user.onConnectionState(next, error, status);
       });
       // A node's stream callback threw: a bug to see in the log, not a reason to stop.
       session.on('callbackError', (error: Error) => node.error(error));
@@ -112,7 +128,8 @@ export = function (RED: NodeAPI): void {
     node.register = (user: ConnectionUser): RouterOSSession => {
       users.set(user.node.id, user);
       if (!node.session) node.session = openSession();
-      user.onConnectionState(node.session.state === 'idle' ? 'connecting' : state, stateError);
+      const shown = node.session.state === 'idle' ? 'connecting' : state;
+      user.onConnectionState(shown, stateError, statusFor(node.session, shown, stateError));
       node.session.start();
       return node.session;
     };

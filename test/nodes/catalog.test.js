@@ -14,6 +14,18 @@ function keysOf(object, prefix = '') {
   );
 }
 
+function runtimeFiles(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? runtimeFiles(path.join(dir, entry.name))
+        : entry.name.endsWith('.js')
+          ? [path.join(dir, entry.name)]
+          : [],
+    );
+}
+
 describe('node sets as the runtime finds them', function () {
   for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
     describe(type, function () {
@@ -42,7 +54,10 @@ describe('node sets as the runtime finds them', function () {
 
       it('has every catalog key the runtime uses', function () {
         const catalog = new Set(keysOf(JSON.parse(fs.readFileSync(catalogFile, 'utf8'))));
-        const runtime = fs.readFileSync(path.join(root, 'dist', 'nodes', `${type}.js`), 'utf8');
+        // Keys of a node set are used in its module and in the shared modules it calls.
+        const runtime = runtimeFiles(path.join(root, 'dist', 'nodes'))
+          .map((file) => fs.readFileSync(file, 'utf8'))
+          .join('\n');
         const used = [...runtime.matchAll(new RegExp(`['"\`](${type}\\.[a-zA-Z.-]+)['"\`]`, 'g'))].map((m) => m[1]);
         for (const key of used)
           catalog.has(key).should.be.true(`${key} is used by the runtime but not in ${base}.json`);

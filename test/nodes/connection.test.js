@@ -36,11 +36,12 @@ describe('routeros-connection config node', function () {
     sim = await startSimulator({ password: SECRET });
     await helper.load(allNodes, flow(sim, commands(1)), { conn: { password: 'not-the-' + SECRET } });
     const status = await statusMatching('cmd0', (s) => s.fill === 'red');
-    status.text.should.match(/refused: invalid user name or password/);
+    status.text.should.equal('routeros-connection.status.loginRefused'); // "login refused — next try in 5 min"
     const caught = nextMessage('caught', 6000);
     helper.getNode('cmd0').receive({});
     const msg = await caught;
-    msg.error.message.should.match(/invalid user name or password|not connected/);
+    msg.error.message.should.match(/^LoginError: login to .* refused: invalid user name or password/);
+    msg.routeros.error.code.should.equal('ELOGIN');
     JSON.stringify(msg).should.not.containEql(SECRET);
     const logged = JSON.stringify(helper.log().args);
     logged.should.match(/routeros-connection\.log\.disconnected/);

@@ -8,7 +8,8 @@ const path = require('node:path');
 const asyncHooks = require('node:async_hooks');
 require('should');
 const { connect, RouterOSSession } = require('../../dist/client');
-const { waitFor, freePort } = require('../helpers/wait');
+const { waitFor } = require('../helpers/wait');
+const { silentServer } = require('../helpers/silent-server');
 const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const {
   helper,
@@ -196,10 +197,11 @@ describe('leaks: connect/close cycles', function () {
     const warnings = [];
     const onWarning = (w) => warnings.push(w);
     process.on('warning', onWarning);
-    const port = await freePort();
+    // Logins that time out: a transient failure, so the calls wait (a refused port fails them at once).
+    const router = await silentServer();
     const session = new RouterOSSession({
       host: '127.0.0.1',
-      port,
+      port: router.port,
       connectTimeout: 200,
       backoff: { initial: 20, max: 50 },
     });
@@ -215,6 +217,7 @@ describe('leaks: connect/close cycles', function () {
       session.listenerCount('state').should.equal(baseline);
     } finally {
       await session.close();
+      await router.close();
     }
     await settle();
     process.off('warning', onWarning);

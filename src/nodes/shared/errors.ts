@@ -6,6 +6,8 @@ export interface RouterOSErrorInfo {
   code: string;
   message: string;
   category?: number;
+  /** A lower layer's own code where ours is coarser, such as Node's TLS reason under ETLS. */
+  detail?: string;
 }
 
 export function errorInfo(err: Error): RouterOSErrorInfo {
@@ -14,6 +16,7 @@ export function errorInfo(err: Error): RouterOSErrorInfo {
     message: err.message,
   };
   if (err instanceof TrapError && err.category !== undefined) info.category = err.category;
+  if (err instanceof RouterOSError && err.detail !== undefined) info.detail = err.detail;
   return info;
 }
 
@@ -42,23 +45,30 @@ export function errorStatus(err: Error): NodeStatus {
   return { fill: 'red', shape: 'ring', text: statusText(err) };
 }
 
+/** Puts `msg.routeros.error` on the message: Node-RED rebuilds msg.error with message and code only. */
+function markFailed(error: Error, msg: NodeMessage): void {
+  const routeros = typeof msg.routeros === 'object' && msg.routeros !== null ? msg.routeros : {};
+  msg.routeros = { ...routeros, error: errorInfo(error) };
+}
+
 /**
- * The one way a node reports an error: it goes to Catch nodes with the message (carrying
- * `msg.routeros.error` with the `!trap` category), and the node shows it.
+ * An error with no input message to finish (a listen stream that failed on its own): it goes
+ * to Catch nodes with `msg`, and the node shows it.
  */
 export function reportError(node: Node, err: unknown, msg: NodeMessage): void {
   const error = asError(err);
-  const routeros = typeof msg.routeros === 'object' && msg.routeros !== null ? msg.routeros : {};
-  msg.routeros = { ...routeros, error: errorInfo(error) };
+  markFailed(error, msg);
   node.status(errorStatus(error));
   node.error(error, msg);
 }
 
 /**
- * The error path of every input handler: reportError, then the handler finishes. `done()`
- * takes no error because `node.error(err, msg)` already reported it.
+ * The error path of every input handler: `done(err)` hands the error to Node-RED, which tells
+ * Catch nodes once and Complete nodes not at all (they only hear of successes).
  */
-export function reportInputError(node: Node, err: unknown, msg: NodeMessage, done: () => void): void {
-  reportError(node, err, msg);
-  done();
+export function failInput(node: Node, err: unknown, msg: NodeMessage, done: (err?: Error) => void): void {
+  const error = asError(err);
+  markFailed(error, msg);
+  node.status(errorStatus(error));
+  done(error);
 }

@@ -1,7 +1,6 @@
-import type { Node, NodeAPI } from 'node-red';
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { InputError, RouterOSSession, SessionState } from '../../client';
 import type { ConnectionUser, RouterOSConnectionNode } from './connection-types';
-import { connectionStatus } from './status';
 
 export interface ConnectionBinding {
   connection: RouterOSConnectionNode | undefined;
@@ -19,14 +18,14 @@ export function useConnection(
   RED: NodeAPI,
   node: Node,
   connectionId: string | undefined,
-  onState?: (state: SessionState, error: Error | undefined) => void,
+  onState?: (state: SessionState, error: Error | undefined, status: NodeStatus) => void,
 ): ConnectionBinding {
   const connection = connectionId
     ? ((RED.nodes.getNode(connectionId) as RouterOSConnectionNode | null) ?? undefined)
     : undefined;
   const user: ConnectionUser = {
     node,
-    onConnectionState: onState ?? ((state, error) => node.status(connectionStatus(state, error))),
+    onConnectionState: onState ?? ((_state, _error, status) => node.status(status)),
   };
   if (connection) {
     connection.register(user);
