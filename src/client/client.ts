@@ -314,11 +314,23 @@ export class RouterOSClient extends EventEmitter {
     clearTimeout(timer);
   }
 
-  /** Closes the connection; pending calls fail with ConnectionClosedError. */
-  close(): Promise<void> {
+  /**
+   * Closes the connection; pending calls fail with ConnectionClosedError. With `graceMs`, it
+   * first ends the socket and waits up to that long for the router to close its side too, so
+   * the router has let go of the connection before the promise resolves (a pool that closes one
+   * connection to open another then never holds more than its limit, as the routers count).
+   */
+  close(graceMs = 0): Promise<void> {
     if (this.state !== 'closed') {
       this.beginClose(new ConnectionClosedError(`connection to ${this.label} closed by the client`));
-      this.socket.destroy();
+      if (graceMs > 0) {
+        this.socket.end();
+        const timer = setTimeout(() => this.socket.destroy(), graceMs);
+        timer.unref();
+        void this.closedPromise.then(() => clearTimeout(timer));
+      } else {
+        this.socket.destroy();
+      }
     }
     return this.closedPromise;
   }

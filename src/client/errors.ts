@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   EHOSTUNREACH: 'no route to the host',
   ENETUNREACH: 'no route to the network',
   ECONNRESET: 'the router reset the connection while it was being opened',
+  EMFILE: 'this process has no file descriptor left for another connection',
   ETLS: 'the TLS handshake or the certificate check failed',
   ECONNECT: 'the connection could not be opened for another reason',
   ETIMEOUT: 'nothing arrived within the timeout',
@@ -51,6 +52,8 @@ const LASTING_CODES: ReadonlySet<RouterOSErrorCode> = new Set<RouterOSErrorCode>
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  // A fleet beyond the process's file limit: the routers it hits fail, the others go on.
+  'EMFILE',
   'ETLS',
   'ENOTROUTEROS',
 ]);

@@ -40,3 +40,4 @@ export {
 export { Backoff, BackoffOptions } from './backoff';
 export { isTextEncoding, TEXT_ENCODINGS } from '../protocol';
 export { inspectChildren, parseInspectChildren, InspectItem, InspectKind, INSPECT_COMMAND } from './inspect';
+export * from './fleet';

@@ -197,7 +197,8 @@ export class RouterOSSession extends EventEmitter {
     this.connectNow();
   }
 
-  async close(): Promise<void> {
+  /** Closes for good; `graceMs` lets the router close its side first (see RouterOSClient.close). */
+  async close(graceMs = 0): Promise<void> {
     if (this.currentState === 'closed') return;
     this.setState('closed');
     clearTimeout(this.retryTimer);
@@ -210,7 +211,7 @@ export class RouterOSSession extends EventEmitter {
     attempt?.abort.abort();
     const client = this.client;
     this.client = undefined;
-    if (client) await client.close();
+    if (client) await client.close(graceMs);
     await attempt?.finished;
   }
 

@@ -22,6 +22,7 @@ const FRIENDLY: Partial<Record<RouterOSErrorCode, string>> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ECONNRESET: 'connection reset by the router',
+  EMFILE: "too many open files in this process (raise its limit, or lower the fleet's connection limit)",
 };
 
 const TLS_FAILURE = /CERT|TLS|SSL|SIGNATURE|ALTNAME|^EPROTO$/;
@@ -37,6 +38,9 @@ export function connectFailure(where: string, err: NodeJS.ErrnoException): Conne
   const friendly = FRIENDLY[nodeCode as RouterOSErrorCode];
   if (friendly !== undefined) {
     return new ConnectError(`cannot connect to ${where}: ${friendly}`, nodeCode as RouterOSErrorCode);
+  }
+  if (nodeCode === 'ENFILE') {
+    return new ConnectError(`cannot connect to ${where}: ${FRIENDLY.EMFILE}`, 'EMFILE', nodeCode);
   }
   if (nodeCode === 'ETIMEDOUT') return new ConnectError(`cannot connect to ${where}: ${err.message}`, 'ETIMEOUT');
   return new ConnectError(`cannot connect to ${where}: ${err.message}`, 'ECONNECT', nodeCode || undefined);
