@@ -6,3 +6,13 @@ export { compileQuery, QueryError, QueryPredicate, PropertyLookup } from './quer
 export { legacyResponse } from './login';
 export { CERT_DIR, isLoopbackHost } from './transport';
 export { parseCliArgs, runCli, USAGE } from './cli';
+export { RecordingProxy, RecordOptions } from './record';
+export {
+  Recording,
+  RecordedSentence,
+  REDACTED,
+  parseRecording,
+  serialiseRecording,
+  redactWords,
+  isSecretName,
+} from './recording-format';
