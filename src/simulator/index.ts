@@ -7,6 +7,7 @@ export { legacyResponse } from './login';
 export { CERT_DIR, isLoopbackHost } from './transport';
 export { parseCliArgs, runCli, USAGE } from './cli';
 export { RecordingProxy, RecordOptions } from './record';
+export { ReplayServer, ReplayOptions } from './replay';
 export {
   Recording,
   RecordedSentence,
@@ -16,3 +17,4 @@ export {
   redactWords,
   isSecretName,
 } from './recording-format';
+export { parseRecordArgs, parseReplayArgs, parseRouterAddress } from './recording-cli';
