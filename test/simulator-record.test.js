@@ -104,6 +104,31 @@ describe('routeros-simulator record', function () {
     JSON.stringify(recording).should.not.match(/=response=00[0-9a-f]{32}/);
   });
 
+  it('records a router on API-SSL, checking its certificate', async function () {
+    sim = new RouterOSSimulator({ password: PASSWORD, tls: true });
+    await sim.start();
+    const ca = fs.readFileSync(path.join(__dirname, '..', 'bin', 'simulator-certs', 'ca.pem'));
+    const tls = { ca, servername: 'localhost' };
+    proxy = new RecordingProxy({ routerHost: '127.0.0.1', routerPort: sim.port, tls, out });
+    await proxy.start();
+    const api = await viaProxy(); // plain TCP to the proxy, TLS from the proxy to the router
+    (await api.oneshot('/system/identity/print')).should.eql({ name: 'MikroTik' });
+    await api.close();
+    await proxy.stop();
+    const recording = parseRecording(fs.readFileSync(out, 'utf8'));
+    recording.sentences
+      .map((s) => s.words[0])
+      .should.eql(['/login', '!done', '/system/identity/print', '!re', '!done']);
+    fs.readFileSync(out, 'utf8').should.not.containEql(PASSWORD);
+
+    // An untrusted certificate: the proxy refuses the router and closes the client.
+    await proxy.stop();
+    proxy = new RecordingProxy({ routerHost: '127.0.0.1', routerPort: sim.port, tls: true, out });
+    await proxy.start();
+    const s = await RawSession.connect({ port: proxy.port });
+    await s.closed;
+  });
+
   it('records each client connection as its own numbered connection', async function () {
     await startPair();
     const a = await RawSession.connect({ port: proxy.port });
@@ -132,6 +157,24 @@ describe('routeros-simulator record', function () {
     await proxy.start();
     const s = await RawSession.connect({ port: proxy.port });
     await s.closed;
+  });
+
+  it('parseRecording says what is wrong with a file that is not a recording', function () {
+    const head = '"format":"routeros-api-recording","version":1';
+    const cases = [
+      ['not json', /not a usable recording: /],
+      ['[]', /"format" must be/],
+      [`{${head.replace('1', '2')}}`, /unsupported version 2/],
+      [`{${head},"sentences":{}}`, /"sentences" must be an array/],
+      [`{${head},"encoding":"latin9","sentences":[]}`, /"encoding" must be utf8 or win1252/],
+      [`{${head},"sentences":[{"connection":0,"from":"client","words":["/x"]}]}`, /sentence 0: bad "connection"/],
+      [`{${head},"sentences":[{"connection":1,"from":"me","words":["/x"]}]}`, /sentence 0: "from"/],
+      [`{${head},"sentences":[{"connection":1,"from":"router","words":[]}]}`, /sentence 0: "words"/],
+    ];
+    for (const [text, error] of cases) (() => parseRecording(text)).should.throw(error);
+    parseRecording(`{${head},"sentences":[{"connection":1,"from":"router","words":["!done"]}]}`).sentences.should.eql([
+      { connection: 1, from: 'router', at: 0, words: ['!done'] },
+    ]);
   });
 
   it('redactWords: secret attributes and queries, nothing else', function () {
