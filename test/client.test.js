@@ -126,7 +126,7 @@ describe('client against the simulator', function () {
     await api.oneshot('/interface/set', { attributes: { '.id': 'ether1', disabled: true } });
     await waitFor(() => rows.length >= 1);
     rows[0][0].should.equal('watch-ifaces');
-    rows[0][1].should.have.properties({ name: 'ether1', disabled: 'yes', running: 'no' });
+    rows[0][1].should.have.properties({ name: 'ether1', disabled: 'true', running: 'false' });
     await api.cancel('watch-ifaces');
     const end = await handle.done;
     end.cancelled.should.be.true();

@@ -75,7 +75,7 @@ class ReplayServer {
       const named = words.some((w) => w.startsWith('=name='));
       if (named) socket.write(encodeSentence(['!done', ...tagWords]));
       else {
-        socket.write(encodeSentence(['!trap', '=message=invalid user name or password (6)', ...tagWords]));
+        socket.write(encodeSentence(['!trap', ...tagWords, '=message=invalid user name or password (6)']));
         socket.write(encodeSentence(['!done', ...tagWords]));
       }
       return;
@@ -91,7 +91,7 @@ class ReplayServer {
     }
     socket.write(
       Buffer.concat([
-        encodeSentence(['!re', '=name=bench-router', ...tagWords]),
+        encodeSentence(['!re', ...tagWords, '=name=bench-router']),
         encodeSentence(['!done', ...tagWords]),
       ]),
     );

@@ -1,7 +1,7 @@
 'use strict';
 // Rows shaped like RouterOS 7 `/ip/route/print` replies (14 attributes, about 258 bytes a row on
-// the wire), encoded as the router sends them: `!re`, the attributes, `.tag=` last, then the
-// zero-length word. Addresses come only from the RFC 5737 documentation ranges.
+// the wire), encoded as the router sends them: `!re`, `.tag=` (second, as real routers put it),
+// the attributes, then the zero-length word. Addresses come only from the RFC 5737 documentation ranges.
 const { encodeSentence, lengthPrefix } = require('./wire');
 
 const NETS = ['198.51.100', '203.0.113', '192.0.2'];
@@ -54,7 +54,7 @@ function encodeRoutes(count, tag, { done = true } = {}) {
   let offset = 0;
   for (let i = 0; i < count; i++) {
     const words = routeWords(i);
-    words.push(tagWord);
+    words.splice(1, 0, tagWord);
     offset += buf.latin1Write(sentenceString(words), offset);
   }
   if (done) offset += encodeSentence(['!done', tagWord]).copy(buf, offset);

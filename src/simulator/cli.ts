@@ -1,12 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isTextEncoding } from '../protocol';
+import { RecordingProxy } from './record';
+import {
+  RECORD_USAGE,
+  REPLAY_USAGE,
+  parseRecordArgs,
+  parseReplayArgs,
+  prepareRecord,
+  prepareReplay,
+} from './recording-cli';
+import { ReplayServer } from './replay';
 import { RouterOSSimulator } from './server';
 import { SimulatorOptions } from './types';
 
 export const USAGE = `Usage: routeros-simulator [options]
+       routeros-simulator record --router HOST[:PORT] --out FILE [--port N] [--tls]
+       routeros-simulator replay FILE [--port N]
 
-A RouterOS 7 API simulator for tests and demos (loopback only by default).
+A RouterOS 7 API simulator for tests and demos (loopback only by default); \`record\` and
+\`replay\` turn a real router's answers into a fixture (see \`routeros-simulator record --help\`).
 
 Options:
   -p, --port N            port to listen on (default 8728, or 8729 with --tls; 0 = any free port)
@@ -91,37 +104,56 @@ const defaultIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
+/** What the command line runs: the simulator, or the record proxy, or a replay. */
+export type CliService = RouterOSSimulator | RecordingProxy | ReplayServer;
+
 /**
- * Runs the simulator from the command line until SIGINT or SIGTERM. Resolves with the running
- * simulator (undefined after --help); on bad arguments prints them and sets process.exitCode.
+ * Runs the simulator (or `record` / `replay`) from the command line until SIGINT or SIGTERM.
+ * Resolves with what runs (undefined after --help); on bad arguments prints them with the usage
+ * and sets process.exitCode. Failures to start (a port in use, an unreadable file) reject.
  */
-export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<RouterOSSimulator | undefined> {
-  let args: CliArgs;
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<CliService | undefined> {
+  const [first, ...rest] = argv;
+  let start: () => Promise<CliService | undefined>;
   try {
-    args = parseCliArgs(argv);
+    if (first === 'record') start = prepareRecord(parseRecordArgs(rest), io);
+    else if (first === 'replay') start = prepareReplay(parseReplayArgs(rest), io);
+    else start = prepareSimulator(parseCliArgs(argv), io);
   } catch (err) {
-    io.err(`routeros-simulator: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    const usage = first === 'record' ? RECORD_USAGE : first === 'replay' ? REPLAY_USAGE : USAGE;
+    io.err(`routeros-simulator: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
     process.exitCode = 2;
     return undefined;
   }
-  if (args.help) {
-    io.out(USAGE);
-    return undefined;
-  }
-  const simulator = new RouterOSSimulator(args.options);
-  await simulator.start();
-  io.out(
-    `RouterOS simulator listening on ${simulator.host}:${simulator.port} (user ${args.options.username ?? 'admin'})\n`,
-  );
+  const service = await start();
+  if (service) stopOnSignal(service, io);
+  return service;
+}
+
+function prepareSimulator(args: CliArgs, io: CliIo): () => Promise<RouterOSSimulator | undefined> {
+  return async () => {
+    if (args.help) {
+      io.out(USAGE);
+      return undefined;
+    }
+    const simulator = new RouterOSSimulator(args.options);
+    await simulator.start();
+    io.out(
+      `RouterOS simulator listening on ${simulator.host}:${simulator.port} (user ${args.options.username ?? 'admin'})\n`,
+    );
+    return simulator;
+  };
+}
+
+function stopOnSignal(service: CliService, io: CliIo): void {
   const shutdown = (): void => {
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
-    simulator.stop().catch((err: unknown) => {
+    service.stop().catch((err: unknown) => {
       io.err(`routeros-simulator: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  return simulator;
 }

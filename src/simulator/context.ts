@@ -3,7 +3,7 @@ import { SimRouter } from './router';
 import { SimulatorFaults } from './types';
 import { Pairs } from './proplist';
 
-/** A reply sentence as words, without its `.tag=` (the session appends that, last). */
+/** A reply sentence as words, without its `.tag=` (the session adds that, second). */
 export type Words = string[];
 
 /** What a command handler may know about the session that sent the command. */

@@ -6,3 +6,15 @@ export { compileQuery, QueryError, QueryPredicate, PropertyLookup } from './quer
 export { legacyResponse } from './login';
 export { CERT_DIR, isLoopbackHost } from './transport';
 export { parseCliArgs, runCli, USAGE } from './cli';
+export { RecordingProxy, RecordOptions } from './record';
+export { ReplayServer, ReplayOptions } from './replay';
+export {
+  Recording,
+  RecordedSentence,
+  REDACTED,
+  parseRecording,
+  serialiseRecording,
+  redactWords,
+  isSecretName,
+} from './recording-format';
+export { parseRecordArgs, parseReplayArgs, parseRouterAddress } from './recording-cli';

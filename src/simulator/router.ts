@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isIPv4 } from 'node:net';
-import { formatId, formatUptime } from './format';
+import { formatId, formatTimestamp, formatUptime } from './format';
+import { arrangeInterfaceRow, linkChange, newInterfaceFields, trafficSince, zeroCounters } from './interface-row';
 
 /** One item of a menu: property name → value, in the order the router prints them. */
 export type Row = Map<string, string>;
@@ -29,10 +30,13 @@ export class RouterError extends Error {
 
 export const NO_SUCH_ITEM = 'no such item';
 
-/** Normalises yes/no/true/false to the yes/no the interface menu prints; undefined otherwise. */
-function yesNo(value: string): 'yes' | 'no' | undefined {
-  if (value === 'yes' || value === 'true') return 'yes';
-  if (value === 'no' || value === 'false') return 'no';
+/**
+ * Reads a boolean argument the way the router's CLI and API accept it (yes/no/true/false);
+ * undefined otherwise. The router prints booleans as true/false in every menu.
+ */
+function parseBoolean(value: string): boolean | undefined {
+  if (value === 'yes' || value === 'true') return true;
+  if (value === 'no' || value === 'false') return false;
   return undefined;
 }
 
@@ -42,10 +46,13 @@ export class Table {
   private readonly items: Row[] = [];
   private nextId = 1;
   private readonly notify: (event: ChangeEvent) => void;
+  /** Puts a changed item's properties in the menu's print order (identity when absent). */
+  private readonly arrange: ((row: ReadonlyMap<string, string>) => Row) | undefined;
 
-  constructor(name: string, notify: (event: ChangeEvent) => void) {
+  constructor(name: string, notify: (event: ChangeEvent) => void, arrange?: (row: ReadonlyMap<string, string>) => Row) {
     this.name = name;
     this.notify = notify;
+    this.arrange = arrange;
   }
 
   get size(): number {
@@ -73,26 +80,48 @@ export class Table {
   /** Adds an item (its `.id` is allocated here and comes first); returns the new `.id`. */
   add(fields: Iterable<[string, string]>): string {
     const id = formatId(this.nextId++);
-    const row: Row = new Map([['.id', id]]);
+    let row: Row = new Map([['.id', id]]);
     for (const [k, v] of fields) if (k !== '.id') row.set(k, v);
+    if (this.arrange) row = this.arrange(row);
     this.items.push(row);
     this.notify({ table: this.name, kind: 'add', id, row: new Map(row) });
     return id;
   }
 
   /**
-   * Applies changes in place (new properties go last, existing ones keep their place). Like a
-   * router, it reports a change only when a value really changed.
+   * Applies changes (existing properties keep their place; new ones go last, or where the
+   * menu's order puts them). Like a router, it reports a change only when a value really changed.
    */
   update(idOrName: string, changes: Iterable<[string, string]>): void {
     const row = this.require(idOrName);
     let changed = false;
+    let added = false;
     for (const [k, v] of changes) {
       if (k === '.id' || row.get(k) === v) continue;
+      added ||= !row.has(k);
       row.set(k, v);
       changed = true;
     }
-    if (changed) this.notify({ table: this.name, kind: 'set', id: row.get('.id') as string, row: new Map(row) });
+    if (!changed) return;
+    if (added && this.arrange) this.reorder(row);
+    this.notify({ table: this.name, kind: 'set', id: row.get('.id') as string, row: new Map(row) });
+  }
+
+  /**
+   * Changes values without reporting them: for counters that move all the time, which a
+   * router's `listen` does not stream either.
+   */
+  refresh(idOrName: string, changes: Iterable<[string, string]>): void {
+    const row = this.require(idOrName);
+    for (const [k, v] of changes) if (k !== '.id') row.set(k, v);
+  }
+
+  /** Rewrites the item's Map in the menu's order, keeping the same object (callers hold it). */
+  private reorder(row: Row): void {
+    if (!this.arrange) return;
+    const arranged = [...this.arrange(row).entries()];
+    row.clear();
+    for (const [k, v] of arranged) row.set(k, v);
   }
 
   /** Removes a property from an item (e.g. an emptied comment). */
@@ -135,7 +164,8 @@ const RESOURCE_STATIC = {
 /**
  * The in-memory RouterOS 7 model behind the simulator. Tests may change it directly
  * (`router.setInterface('ether1', { disabled: 'yes' })`); every change is emitted as a `change`
- * event, which is what `listen` commands stream. Values are strings, as on the wire.
+ * event, which is what `listen` commands stream. Values are strings, as on the wire; booleans
+ * are `true`/`false` in every menu, as RouterOS 6.4x and 7 print them.
  */
 export class SimRouter extends EventEmitter {
   identity: string;
@@ -146,6 +176,9 @@ export class SimRouter extends EventEmitter {
   bootTime = Date.now();
   private cpuLoad = 3;
   private writeSectors = 0;
+  /** When the interface counters last moved (see refreshTraffic). */
+  private trafficAt = Date.now();
+  private interfacesMade = 0;
   /** Events held back while a command runs, so its reply goes out before its side effects. */
   private held: ChangeEvent[] | undefined;
 
@@ -154,20 +187,10 @@ export class SimRouter extends EventEmitter {
     this.setMaxListeners(0);
     this.identity = init.identity ?? 'MikroTik';
     const notify = (event: ChangeEvent): void => this.notify(event);
-    this.interfaces = new Table('interface', notify);
+    this.interfaces = new Table('interface', notify, arrangeInterfaceRow);
     this.addresses = new Table('ip/address', notify);
     this.activeUsers = new Table('user/active', notify);
-    // Field order matches the API documentation's transcript word for word.
-    for (const name of ['ether1', 'ether2']) {
-      this.interfaces.add([
-        ['disabled', 'no'],
-        ['dynamic', 'no'],
-        ['running', 'yes'],
-        ['name', name],
-        ['mtu', '1500'],
-        ['type', 'ether'],
-      ]);
-    }
+    for (const name of ['ether1', 'ether2']) this.addInterface({ name, 'default-name': name });
   }
 
   /** Looks up a table by menu path. */
@@ -191,6 +214,7 @@ export class SimRouter extends EventEmitter {
   print(menu: string): Array<Record<string, string>> {
     const path = menu.replace(/^\/+/, '').replace(/\/(print|getall)$/, '');
     const table = this.table(path);
+    if (table === this.interfaces) this.refreshTraffic();
     if (table) return table.rows().map((row) => Object.fromEntries(row));
     if (path === 'system/identity') return [{ name: this.identity }];
     if (path === 'system/resource') return [Object.fromEntries(this.resource())];
@@ -233,22 +257,42 @@ export class SimRouter extends EventEmitter {
     return row ? Object.fromEntries(row) : undefined;
   }
 
-  /** Adds an interface (defaults: an enabled, running ether with MTU 1500); returns its `.id`. */
+  /**
+   * Adds an interface with a RouterOS 7 row (defaults: an enabled, running ether with MTU 1500,
+   * counters at zero); returns its `.id`. `default-name` marks one of the router's own ports.
+   */
   addInterface(props: { name: string } & Record<string, string>): string {
     if (this.interfaces.rows().some((row) => row.get('name') === props.name)) {
       throw new RouterError('already have interface with such name', 1);
     }
-    const disabled = yesNo(props.disabled ?? 'no') ?? 'no';
-    const fields: Array<[string, string]> = [
-      ['disabled', disabled],
-      ['dynamic', props.dynamic ?? 'no'],
-      ['running', props.running ?? (disabled === 'yes' ? 'no' : 'yes')],
-      ['name', props.name],
-      ['mtu', props.mtu ?? '1500'],
-      ['type', props.type ?? 'ether'],
-    ];
-    if (props.comment) fields.push(['comment', props.comment]);
+    const fields = newInterfaceFields(
+      {
+        name: props.name,
+        type: props.type ?? 'ether',
+        mtu: props.mtu ?? '1500',
+        disabled: parseBoolean(props.disabled ?? 'false') ?? false,
+        dynamic: parseBoolean(props.dynamic ?? 'false') ?? false,
+        comment: props.comment,
+        defaultName: props['default-name'],
+      },
+      ++this.interfacesMade,
+      Date.now(),
+    );
     return this.interfaces.add(fields);
+  }
+
+  /**
+   * Moves the traffic counters of running interfaces on by the time since the last call (at
+   * least one packet each way). Print calls it, so counters differ from one print to the next;
+   * it reports no change event, as a router's listen does not stream counters.
+   */
+  refreshTraffic(now = Date.now()): void {
+    const elapsed = Math.max(0, now - this.trafficAt);
+    this.trafficAt = now;
+    this.interfaces.rows().forEach((row, position) => {
+      if (row.get('running') !== 'true') return;
+      this.interfaces.refresh(row.get('.id') as string, trafficSince(row, position, elapsed));
+    });
   }
 
   /**
@@ -262,15 +306,17 @@ export class SimRouter extends EventEmitter {
     for (const [key, value] of Object.entries(props)) {
       if (!INTERFACE_SETTABLE.has(key)) throw new RouterError(`unknown parameter ${key}`);
       if (key === 'disabled') {
-        const v = yesNo(value);
-        if (!v) throw new RouterError('value of disabled must be yes or no', 1);
-        changes.push(['disabled', v], ['running', v === 'yes' ? 'no' : 'yes']);
+        const disabled = parseBoolean(value);
+        if (disabled === undefined) throw new RouterError('value of disabled must be yes or no', 1);
+        const running = disabled ? 'false' : 'true';
+        changes.push(['disabled', disabled ? 'true' : 'false'], ['running', running]);
+        if (row.get('running') !== running) changes.push(...linkChange(row, !disabled, Date.now()));
       } else if (key === 'mtu') {
         const n = Number(value);
         if (!/^\d+$/.test(value) || n < 68 || n > 65535) {
           throw new RouterError('value of mtu out of range (68..65535)', 1);
         }
-        changes.push(['mtu', String(n)]);
+        changes.push(['mtu', String(n)], ['actual-mtu', String(n)]);
       } else if (key === 'name') {
         if (value === '') throw new RouterError('name must not be empty', 1);
         const other = this.interfaces.find(value);
@@ -374,18 +420,25 @@ export class SimRouter extends EventEmitter {
     ]);
   }
 
-  /** A reboot: uptime starts again and nobody is logged in; configuration stays. */
+  /** A reboot: uptime and interface counters start again, nobody is logged in; configuration stays. */
   reboot(): void {
     this.bootTime = Date.now();
+    this.trafficAt = this.bootTime;
     this.writeSectors = 0;
+    const up = formatTimestamp(new Date(this.bootTime));
+    for (const row of this.interfaces.rows()) {
+      const changes = zeroCounters();
+      if (row.get('running') === 'true') changes.push(['last-link-up-time', up]);
+      this.interfaces.refresh(row.get('.id') as string, changes);
+    }
     for (const row of [...this.activeUsers.rows()]) this.activeUsers.remove(row.get('.id') as string);
   }
 }
 
 function toTrueFalse(value: string, name: string): string {
-  const v = yesNo(value);
-  if (!v) throw new RouterError(`value of ${name} must be yes or no`, 1);
-  return v === 'yes' ? 'true' : 'false';
+  const v = parseBoolean(value);
+  if (v === undefined) throw new RouterError(`value of ${name} must be yes or no`, 1);
+  return v ? 'true' : 'false';
 }
 
 /** `198.51.100.7/24` → address `198.51.100.7/24`, network `198.51.100.0`. */

@@ -133,10 +133,16 @@ export class Session implements SessionView {
     else this.run(cmd, found.handler);
   }
 
-  /** Appends the command's tag (last, as the router does) and queues the sentences as one batch. */
+  /**
+   * Adds the command's tag as the second word, right after `!re` / `!done` / `!trap` /
+   * `!empty`, where real routers put it (captured sessions such as those in the librouteros
+   * documentation, docs/api_analysis.rst), and queues the sentences as one batch.
+   */
   private reply(cmd: ParsedCommand, sentences: Words[]): void {
     const tag = cmd.tag;
-    this.writer.send(tag === undefined ? sentences : sentences.map((words) => [...words, `.tag=${tag}`]));
+    this.writer.send(
+      tag === undefined ? sentences : sentences.map((words) => [words[0], `.tag=${tag}`, ...words.slice(1)]),
+    );
   }
 
   private run(cmd: ParsedCommand, handler: Handler): void {

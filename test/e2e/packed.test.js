@@ -50,7 +50,7 @@ describe('e2e: the packed tarball in a real Node-RED runtime', function () {
     printLogsOnFailure(this.currentTest, stack);
   });
 
-  it('ships the built code, the node files, the editor script, icons, examples and licence only', function () {
+  it('ships the built code, the node files, the editor script, icons, examples, recordings and licence only', function () {
     for (const type of TYPES) {
       packed.files.should.containEql(`nodes/${type}.js`);
       packed.files.should.containEql(`nodes/${type}.html`);
@@ -60,6 +60,9 @@ describe('e2e: the packed tarball in a real Node-RED runtime', function () {
     packed.files.should.containEql('resources/routeros-editor.js');
     packed.files.should.containEql('LICENSE');
     packed.files.filter((f) => f.startsWith('examples/')).length.should.equal(loadExamples().length);
+    const recordings = fs.readdirSync(path.join(REPO_ROOT, 'recordings')).map((f) => `recordings/${f}`);
+    recordings.length.should.equal(2);
+    packed.files.should.containDeep(recordings);
     const folders = new Set(packed.files.map((f) => f.split('/')[0]));
     for (const folder of ['src', 'test', 'bench', 'scripts', 'docs', 'coverage', 'node_modules']) {
       folders.has(folder).should.be.false(`${folder}/ is in the tarball`);

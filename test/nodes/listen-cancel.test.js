@@ -50,8 +50,8 @@ describe('routeros-listen and routeros-cancel nodes', function () {
     await waitFor(() => events.length >= 2);
     events[0].tag.should.equal('iface-watch');
     events[0].topic.should.equal('/interface/listen');
-    events[0].payload.should.have.properties({ name: 'ether1', disabled: 'yes' });
-    events[1].payload.should.have.properties({ name: 'ether1', disabled: 'no' });
+    events[0].payload.should.have.properties({ name: 'ether1', disabled: 'true' });
+    events[1].payload.should.have.properties({ name: 'ether1', disabled: 'false' });
   });
 
   it('a cancel node stops the stream by tag; the listen node shows it stopped', async function () {

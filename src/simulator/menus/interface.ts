@@ -1,8 +1,12 @@
 import { Handler, done } from '../context';
 import { listenHandler, printHandler, propertyArgs, tableSource, targetIds } from './common';
 
+/** Counters move on at every print, as traffic on a real router does between two prints. */
 const print = printHandler(
-  tableSource((ctx) => ctx.router.interfaces),
+  tableSource((ctx) => {
+    ctx.router.refreshTraffic();
+    return ctx.router.interfaces;
+  }),
   'interface',
 );
 
@@ -13,7 +17,7 @@ const set: Handler = (ctx) => {
   ctx.reply(done());
 };
 
-function toggle(disabled: 'yes' | 'no'): Handler {
+function toggle(disabled: 'true' | 'false'): Handler {
   return (ctx) => {
     for (const id of targetIds(ctx, ctx.router.interfaces)) ctx.router.setInterface(id, { disabled });
     ctx.reply(done());
@@ -25,6 +29,6 @@ export const interfaceMenu: Record<string, Handler> = {
   getall: print,
   listen: listenHandler('interface'),
   set,
-  enable: toggle('no'),
-  disable: toggle('yes'),
+  enable: toggle('false'),
+  disable: toggle('true'),
 };
