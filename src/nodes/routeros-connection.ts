@@ -1,10 +1,11 @@
-import type { ConnectionOptions } from 'node:tls';
-import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
+import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import { API_PORT, API_SSL_PORT, isTextEncoding, RouterOSSession, SessionState } from '../client';
 import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection-types';
 import { withDeadline } from './shared/deadline';
 import { registerInspectEndpoint } from './shared/inspect-endpoint';
 import { connectionStatus } from './shared/status';
+import { isPort, isPositive, setting } from './shared/settings';
+import { tlsOptions } from './shared/tls';
 
 interface ConnectionDef extends NodeDef {
   host: string;
@@ -18,29 +19,7 @@ interface ConnectionDef extends NodeDef {
   loginRetry: string | number;
 }
 
-interface TlsConfigNode extends Node {
-  addTLSOptions(options: ConnectionOptions): void;
-}
-
 const CLOSE_WAIT_MS = 5000;
-
-/** An empty setting takes the default; anything else must pass `valid`, or the default is used with a warning. */
-function setting(
-  node: Node,
-  RED: NodeAPI,
-  name: 'port' | 'timeout' | 'keepalive' | 'loginRetry',
-  value: unknown,
-  fallback: number,
-  valid: (n: number) => boolean,
-): number {
-  const text = String(value ?? '').trim();
-  if (text === '') return fallback;
-  const n = Number(text);
-  if (valid(n)) return n;
-  // Often an environment variable that is not set, or set to something else.
-  node.warn(RED._('routeros-connection.warn.bad-setting', { setting: name, value: text, used: fallback }));
-  return fallback;
-}
 
 /**
  * The config node: owns one session (one authenticated connection) for every node that uses
@@ -60,29 +39,17 @@ export = function (RED: NodeAPI): void {
     const users = new Map<string, ConnectionUser>();
     const useTls = def.useTls === true;
     const host = (def.host || '').trim() || '127.0.0.1';
-    const port = setting(node, RED, 'port', def.port, useTls ? API_SSL_PORT : API_PORT, (n) => {
-      return Number.isInteger(n) && n >= 1 && n <= 65535;
-    });
-    const positive = (n: number) => Number.isFinite(n) && n > 0;
-    const timeoutMs = setting(node, RED, 'timeout', def.timeout, 10, positive) * 1000;
-    const keepaliveMs = setting(node, RED, 'keepalive', def.keepalive, 30, positive) * 1000;
-    const loginRetryMs = setting(node, RED, 'loginRetry', def.loginRetry, 300, positive) * 1000;
+    const warn = (text: string) => node.warn(text);
+    const port = setting(RED, warn, 'routeros-connection', 'port', def.port, useTls ? API_SSL_PORT : API_PORT, isPort);
+    const timeoutMs = setting(RED, warn, 'routeros-connection', 'timeout', def.timeout, 10, isPositive) * 1000;
+    const keepaliveMs = setting(RED, warn, 'routeros-connection', 'keepalive', def.keepalive, 30, isPositive) * 1000;
+    const loginRetryMs =
+      setting(RED, warn, 'routeros-connection', 'loginRetry', def.loginRetry, 300, isPositive) * 1000;
     node.label = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     node.callTimeout = timeoutMs;
     node.session = undefined;
     let state: SessionState = 'idle';
     let stateError: Error | undefined;
-
-    function tlsOptions(): boolean | ConnectionOptions {
-      if (!useTls) return false;
-      const options: ConnectionOptions = {};
-      const tlsNode = def.tlsConfig ? (RED.nodes.getNode(def.tlsConfig) as TlsConfigNode | null) : null;
-      if (tlsNode && typeof tlsNode.addTLSOptions === 'function') tlsNode.addTLSOptions(options);
-      if (options.rejectUnauthorized === false) {
-        node.warn(RED._('routeros-connection.warn.tls-unverified', { router: node.label }));
-      }
-      return options;
-    }
 
     /** The status every user shows, worded with this node set's catalog. */
     function statusFor(session: RouterOSSession, shown: SessionState, error: Error | undefined): NodeStatus {
@@ -94,7 +61,11 @@ export = function (RED: NodeAPI): void {
       const session = new RouterOSSession({
         host,
         port,
-        tls: tlsOptions(),
+        tls: useTls
+          ? tlsOptions(RED, def.tlsConfig, () =>
+              node.warn(RED._('routeros-connection.warn.tls-unverified', { router: node.label })),
+            )
+          : false,
         username: def.username || 'admin',
         password: node.credentials?.password ?? '',
         encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',

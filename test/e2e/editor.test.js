@@ -16,7 +16,7 @@ const { REPO_ROOT, PACKAGE } = require('../../scripts/demo/node-red-runner');
 
 const DOCS = path.join(REPO_ROOT, 'docs');
 const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel'];
-const OUR_TYPES = ['routeros-connection', ...PALETTE_TYPES];
+const OUR_TYPES = ['routeros-connection', 'routeros-fleet', ...PALETTE_TYPES];
 const CONNECTION_ID = 'routeros-sim-connection';
 
 describe('e2e: the editor in headless Chromium', function () {
@@ -77,11 +77,12 @@ describe('e2e: the editor in headless Chromium', function () {
         };
       });
     }, OUR_TYPES);
-    for (const entry of entries.slice(1)) {
+    for (const entry of entries.slice(2)) {
       entry.should.have.properties({ label: entry.type.replace('routeros-', ''), category: 'RouterOS' });
       entry.icon.should.containEql(`icons/${PACKAGE.name}/${entry.type}.svg`);
     }
     entries[0].should.eql({ type: 'routeros-connection' }, 'a config node is not in the palette');
+    entries[1].should.eql({ type: 'routeros-fleet' }, 'a config node is not in the palette');
     expectCleanConsole();
   });
 

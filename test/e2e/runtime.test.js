@@ -13,7 +13,7 @@ const { connect } = require('../../dist/client');
 
 const SECRET = 'e2e-Pa55word-never-shown';
 const CONNECTION_ID = 'routeros-sim-connection';
-const OUR_TYPES = ['routeros-connection', 'routeros-command', 'routeros-listen', 'routeros-cancel'];
+const OUR_TYPES = ['routeros-connection', 'routeros-fleet', 'routeros-command', 'routeros-listen', 'routeros-cancel'];
 
 /** Adds the password to the shared connection node, as the editor sends it on deploy. */
 function withPassword(flows) {
@@ -74,7 +74,7 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
       set.should.not.have.property('err');
     }
     // The runtime serves each node's icon (it only looks in an icons/ folder beside the .js).
-    for (const type of OUR_TYPES.slice(1)) {
+    for (const type of OUR_TYPES.slice(2)) {
       const res = await fetch(`${stack.nr.url}/icons/${PACKAGE.name}/${type}.svg`);
       res.status.should.equal(200, `${type}.svg`);
       (await res.text()).should.match(/<svg[\s>]/);

@@ -63,6 +63,16 @@ export function reportError(node: Node, err: unknown, msg: NodeMessage): void {
 }
 
 /**
+ * One router of a fleet failed: its own message (with msg.router) goes to Catch nodes. The
+ * node's status stays the fleet's summary; the input message itself goes on.
+ */
+export function reportRouterError(node: Node, err: unknown, msg: NodeMessage): void {
+  const error = asError(err);
+  markFailed(error, msg);
+  node.error(error, msg);
+}
+
+/**
  * The error path of every input handler: `done(err)` hands the error to Node-RED, which tells
  * Catch nodes once and Complete nodes not at all (they only hear of successes).
  */
