@@ -37,7 +37,7 @@ function layerRule(layer, allowed) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'nodes/*.js', '.node-red-demo/**', 'docs/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'nodes/*.js', '.node-red-demo/**', 'docs/**', '.cache/**'] },
   {
     files: ['src/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],

@@ -10,13 +10,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 require('should');
-const { startStack, printLogsOnFailure, USER } = require('./helpers/stack');
-const { skipWithoutChromium, launch } = require('./helpers/browser');
+const { startStack, printLogsOnFailure, USER, RED_JS } = require('./helpers/stack');
+const { skipWithoutChromium, launch, docsScreenshot } = require('./helpers/browser');
 const { openEditorPage, editorSteps } = require('./helpers/editor');
-const { startNodeRed, REPO_ROOT } = require('../../scripts/demo/node-red-runner');
+const { startNodeRed } = require('../../scripts/demo/node-red-runner');
 const { RouterOSSimulator } = require('../../dist/simulator');
 
-const DOCS = path.join(REPO_ROOT, 'docs');
 const TAB = 'completion-tab';
 const CONNECTION = 'completion-connection';
 
@@ -153,9 +152,7 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     const bottom = Math.min(900, Math.max(list.y + list.height, tray.y + 420) + 16);
     const left = Math.max(0, Math.min(tray.x, list.x) - 8);
     const right = Math.min(1440, Math.max(tray.x + tray.width, list.x + list.width) + 8);
-    fs.mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({
-      path: path.join(DOCS, 'completion.png'),
+    await docsScreenshot(page, 'completion.png', {
       clip: { x: left, y: top, width: right - left, height: bottom - top },
     });
 
@@ -222,6 +219,7 @@ describe('e2e: the completion endpoint with adminAuth on', function () {
     nr = await startNodeRed({
       userDir,
       port: 0,
+      redJs: RED_JS,
       flows: flows(),
       env: { ROUTEROS_HOST: '127.0.0.1', ROUTEROS_PORT: String(sim.port), ROUTEROS_USER: USER },
       settings: {
