@@ -108,8 +108,11 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
   afterEach(function () {
     printLogsOnFailure(this.currentTest, stack);
     if (this.currentTest.state === 'failed' && problems && problems.length) {
-      console.log(`--- browser console problems ---\n${problems.join('\n')}`);
+      console.log(`--- browser console problems ---\n${problems.splice(0).join('\n')}`);
     }
+    // Any console error or warning, or page error, fails the run, also after a test that does
+    // not check the console itself.
+    if (this.currentTest.state === 'passed') expectCleanConsole();
   });
 
   const { showTab, openEditor, pressDone, pressCancel, expectCleanConsole } = editorSteps(() => ({ page, problems }));
@@ -203,6 +206,37 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     page.off('request', onRequest);
     asked.length.should.be.above(0);
     expectCleanConsole();
+  });
+
+  it('completes for a connection not deployed yet, from the bundled list, with a clean console', async function () {
+    // A new flow: the dialog's connection is one just added with the plus button, which the
+    // runtime does not know yet. The endpoint answers 200, so the browser logs no failed request.
+    const answers = [];
+    const onResponse = (response) => {
+      if (response.url().includes('/routeros-api/inspect')) answers.push(response);
+    };
+    page.on('response', onResponse);
+    await openEditor('completion-command');
+    await page.locator('#node-input-btn-connection-add').click();
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    const added = await page.inputValue('select#node-input-connection');
+    added.should.not.equal(CONNECTION);
+
+    await typeInto('#node-input-command', '/ip/add');
+    (await offered('/ip/address')).should.containEql('/ip/address');
+    (await page.locator('#node-input-command-hint').textContent()).should.match(/Deploy this router connection/);
+    await page.locator('#node-input-command').press('Escape');
+    await pressCancel();
+    page.off('response', onResponse);
+    expectCleanConsole();
+
+    answers.length.should.be.above(0);
+    for (const response of answers) {
+      new URL(response.url()).searchParams.get('connection').should.equal(added);
+      response.status().should.equal(200);
+      (await response.json()).should.have.properties({ source: 'bundled', reason: 'not-deployed' });
+    }
   });
 });
 

@@ -58,6 +58,9 @@ describe('e2e: the editor in headless Chromium', function () {
           RED.actions.invoke('core:cancel-edit-tray');
       });
     }
+    // Any console error or warning, or page error, fails the run, also after a test that does
+    // not check the console itself.
+    if (this.currentTest.state === 'passed') expectCleanConsole();
   });
 
   const { showTab, openEditor, pressDone, pressCancel, expectCleanConsole } = editorSteps(() => ({ page, problems }));
