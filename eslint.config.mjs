@@ -3,8 +3,41 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// The layers of src/ and what each may import (besides itself and packages): the protocol
+// stands alone, the client builds on it, the nodes on the client; the simulator speaks the
+// protocol and knows nothing of the client or the nodes. A wrong import fails `npm run lint`
+// (test/lint-layers.test.js plants one per rule).
+const LAYERS = {
+  protocol: [],
+  client: ['protocol'],
+  nodes: ['client'],
+  simulator: ['protocol'],
+};
+
+function layerRule(layer, allowed) {
+  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  const may = allowed.length ? `only src/${allowed.join(', src/')}` : 'nothing else of ours';
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A relative path that climbs to src/ and enters a forbidden layer.
+              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+              message: `src/${layer} may import ${may} (layers: protocol ← client ← nodes, protocol ← simulator).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'nodes/*.js', '.node-red-demo/**', 'docs/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'nodes/*.js', '.node-red-demo/**', 'docs/**', '.cache/**'] },
   {
     files: ['src/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.strict],
@@ -16,6 +49,7 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }],
     },
   },
+  ...Object.entries(LAYERS).map(([layer, allowed]) => layerRule(layer, allowed)),
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [js.configs.recommended],

@@ -430,10 +430,10 @@
         function (answer) {
           finish(answer && Array.isArray(answer.items) ? answer : null);
         },
-        function (xhr) {
-          // 404 (connection not deployed) still carries the bundled answer.
-          var body = xhr && xhr.responseJSON;
-          finish(body && Array.isArray(body.items) ? body : null);
+        function () {
+          // A refused request (400, 401) or a lost runtime: no suggestions. Ordinary situations
+          // (connection not deployed, router unreachable) answer 200 with the bundled list.
+          finish(null);
         },
       );
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Second half of `npm run build`: writes the node entry points that package.json's
-// `node-red.nodes` names (each loads its compiled module from dist/), copies the top-level
-// icons/ to nodes/icons/ (the only place the Node-RED runtime looks for them), and stamps the
-// build so ensure-ready.js knows it is current.
+// `node-red.nodes` names (each loads its compiled module from dist/) and stamps the build so
+// ensure-ready.js knows it is current. The icons live in nodes/icons/ itself, the only place the
+// Node-RED runtime looks for them (an icons/ folder beside the entry points), so they ship once.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,10 +18,5 @@ for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
     `'use strict';\nmodule.exports = require('./${compiled.split(path.sep).join('/')}');\n`;
   fs.writeFileSync(target, body);
 }
-
-const iconsFrom = path.join(root, 'icons');
-const iconsTo = path.join(root, 'nodes', 'icons');
-fs.rmSync(iconsTo, { recursive: true, force: true });
-if (fs.existsSync(iconsFrom)) fs.cpSync(iconsFrom, iconsTo, { recursive: true });
 
 fs.writeFileSync(path.join(root, '.build-stamp'), new Date().toISOString() + '\n');

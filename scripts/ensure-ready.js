@@ -46,7 +46,6 @@ if (mtime(installed) === 0 || mtime(at('package-lock.json')) > mtime(installed))
 const stamp = at('.build-stamp');
 const sources = Math.max(
   newestIn(at('src')),
-  newestIn(at('icons')),
   mtime(at('package.json')),
   mtime(at('tsconfig.json')),
   mtime(at('tsconfig.build.json')),

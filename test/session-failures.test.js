@@ -18,6 +18,8 @@ const { tcpProxy } = require('./helpers/tcp-proxy');
 const { useUnhandledRejectionGuard } = require('./helpers/unhandled-rejections');
 
 const CERTS = path.join(__dirname, '..', 'bin', 'simulator-certs');
+// A certificate the simulator's CA issued for another name (test-only, not shipped).
+const TEST_CERTS = path.join(__dirname, 'certs');
 const PASSWORD = 'right-password';
 
 useUnhandledRejectionGuard();
@@ -119,8 +121,8 @@ describe('session: a call fails at once when waiting cannot help', function () {
       async setUp() {
         const sim = await startSimulator({
           tls: {
-            key: fs.readFileSync(path.join(CERTS, 'other-key.pem')),
-            cert: fs.readFileSync(path.join(CERTS, 'other.pem')),
+            key: fs.readFileSync(path.join(TEST_CERTS, 'other-key.pem')),
+            cert: fs.readFileSync(path.join(TEST_CERTS, 'other.pem')),
           },
         });
         cleanups.push(() => sim.stop());

@@ -117,16 +117,26 @@ const READY_LINE = /Server now running at (http:\/\/[^\s/]+)\//;
 
 /**
  * Prepares `userDir` (prepareUserDir with `flows`, `settings` and `packDir`) and spawns Node-RED on HOST
- * with it. `port` 0 lets the system pick one (the actual port is read from Node-RED's "Server
+ * with it, running `redJs` (this repository's node-red by default) with the Node.js running this
+ * process. `port` 0 lets the system pick one (the actual port is read from Node-RED's "Server
  * now running at" line). `env` is added to the child's environment. `onLog(line)` sees every
  * output line; the last 300 are kept on handle.logs either way. Resolves
  * { url, port, child, logs, stop, exited } once the Admin API answers (`exited` resolves with
  * { code, signal } when the process ends); rejects, with the log tail, if Node-RED exits or is
  * not up within `timeoutMs`.
  */
-function startNodeRed({ userDir, port = 0, env = {}, flows, settings, packDir, onLog, timeoutMs = 30000 }) {
+function startNodeRed({
+  userDir,
+  port = 0,
+  env = {},
+  flows,
+  settings,
+  packDir,
+  onLog,
+  timeoutMs = 30000,
+  redJs = require.resolve('node-red/red.js', { paths: [REPO_ROOT] }),
+}) {
   const { settingsFile } = prepareUserDir(userDir, { flows, settings, packDir });
-  const redJs = require.resolve('node-red/red.js', { paths: [REPO_ROOT] });
   const child = spawn(
     process.execPath,
     [redJs, '--userDir', userDir, '--settings', settingsFile, '--port', String(port)],

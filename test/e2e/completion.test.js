@@ -10,13 +10,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 require('should');
-const { startStack, printLogsOnFailure, USER } = require('./helpers/stack');
-const { skipWithoutChromium, launch } = require('./helpers/browser');
+const { startStack, printLogsOnFailure, USER, RED_JS } = require('./helpers/stack');
+const { skipWithoutChromium, launch, docsScreenshot } = require('./helpers/browser');
 const { openEditorPage, editorSteps } = require('./helpers/editor');
-const { startNodeRed, REPO_ROOT } = require('../../scripts/demo/node-red-runner');
+const { startNodeRed } = require('../../scripts/demo/node-red-runner');
 const { RouterOSSimulator } = require('../../dist/simulator');
 
-const DOCS = path.join(REPO_ROOT, 'docs');
 const TAB = 'completion-tab';
 const CONNECTION = 'completion-connection';
 
@@ -109,8 +108,11 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
   afterEach(function () {
     printLogsOnFailure(this.currentTest, stack);
     if (this.currentTest.state === 'failed' && problems && problems.length) {
-      console.log(`--- browser console problems ---\n${problems.join('\n')}`);
+      console.log(`--- browser console problems ---\n${problems.splice(0).join('\n')}`);
     }
+    // Any console error or warning, or page error, fails the run, also after a test that does
+    // not check the console itself.
+    if (this.currentTest.state === 'passed') expectCleanConsole();
   });
 
   const { showTab, openEditor, pressDone, pressCancel, expectCleanConsole } = editorSteps(() => ({ page, problems }));
@@ -153,9 +155,7 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     const bottom = Math.min(900, Math.max(list.y + list.height, tray.y + 420) + 16);
     const left = Math.max(0, Math.min(tray.x, list.x) - 8);
     const right = Math.min(1440, Math.max(tray.x + tray.width, list.x + list.width) + 8);
-    fs.mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({
-      path: path.join(DOCS, 'completion.png'),
+    await docsScreenshot(page, 'completion.png', {
       clip: { x: left, y: top, width: right - left, height: bottom - top },
     });
 
@@ -207,6 +207,37 @@ describe('e2e: command and attribute completion in the edit dialogs', function (
     asked.length.should.be.above(0);
     expectCleanConsole();
   });
+
+  it('completes for a connection not deployed yet, from the bundled list, with a clean console', async function () {
+    // A new flow: the dialog's connection is one just added with the plus button, which the
+    // runtime does not know yet. The endpoint answers 200, so the browser logs no failed request.
+    const answers = [];
+    const onResponse = (response) => {
+      if (response.url().includes('/routeros-api/inspect')) answers.push(response);
+    };
+    page.on('response', onResponse);
+    await openEditor('completion-command');
+    await page.locator('#node-input-btn-connection-add').click();
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    const added = await page.inputValue('select#node-input-connection');
+    added.should.not.equal(CONNECTION);
+
+    await typeInto('#node-input-command', '/ip/add');
+    (await offered('/ip/address')).should.containEql('/ip/address');
+    (await page.locator('#node-input-command-hint').textContent()).should.match(/Deploy this router connection/);
+    await page.locator('#node-input-command').press('Escape');
+    await pressCancel();
+    page.off('response', onResponse);
+    expectCleanConsole();
+
+    answers.length.should.be.above(0);
+    for (const response of answers) {
+      new URL(response.url()).searchParams.get('connection').should.equal(added);
+      response.status().should.equal(200);
+      (await response.json()).should.have.properties({ source: 'bundled', reason: 'not-deployed' });
+    }
+  });
 });
 
 describe('e2e: the completion endpoint with adminAuth on', function () {
@@ -222,6 +253,7 @@ describe('e2e: the completion endpoint with adminAuth on', function () {
     nr = await startNodeRed({
       userDir,
       port: 0,
+      redJs: RED_JS,
       flows: flows(),
       env: { ROUTEROS_HOST: '127.0.0.1', ROUTEROS_PORT: String(sim.port), ROUTEROS_USER: USER },
       settings: {

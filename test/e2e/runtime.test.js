@@ -6,9 +6,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 require('should');
-const { startStack, printLogsOnFailure, USER } = require('./helpers/stack');
+const { startStack, printLogsOnFailure, USER, RED_JS } = require('./helpers/stack');
 const { loadExamples, exampleAsFlow, mergeExamples, EXAMPLES_DIR } = require('../../scripts/demo/examples');
-const { PACKAGE } = require('../../scripts/demo/node-red-runner');
+const { PACKAGE, REPO_ROOT } = require('../../scripts/demo/node-red-runner');
 const { connect } = require('../../dist/client');
 
 const SECRET = 'e2e-Pa55word-never-shown';
@@ -60,6 +60,14 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     const problems = comms.problems(since).map((m) => `${m.id}: ${JSON.stringify(m.payload)}`);
     problems.should.eql([], 'node errors or warnings in the debug sidebar');
   }
+
+  it('runs the Node-RED it was pointed at (E2E_NODE_RED_JS, else the devDependency)', async function () {
+    // npm run test:e2e:nr5 points the stack at Node-RED 5; this fails if that setting got lost.
+    const redJs = RED_JS || require.resolve('node-red/red.js', { paths: [REPO_ROOT] });
+    const wanted = JSON.parse(fs.readFileSync(path.join(path.dirname(redJs), 'package.json'), 'utf8')).version;
+    // Node-RED adds "-git" when it finds a .git folder a few levels above its own (this checkout's).
+    (await api.json('GET', '/settings')).version.replace(/-git$/, '').should.equal(wanted);
+  });
 
   it('loads the pack from the working tree with its four node types', async function () {
     const nodes = await api.nodes();

@@ -178,13 +178,17 @@ describe('editor completion: /console/inspect and the admin endpoint', function 
       commands.length.should.equal(before + 2);
     });
 
-    it('404 for a connection id that is not deployed, with the bundled list in the body', async function () {
+    it('200 with the bundled list for a connection that is not deployed yet (a new flow)', async function () {
       await loadWithRouter(sim, { credentials: { conn: { password: 'sekret-pw' } } });
-      const missing = (await get({ connection: 'abc123', path: '/ip' }).expect(404)).body;
-      missing.should.have.properties({ error: 'unknown-connection', source: 'bundled', reason: 'not-deployed' });
+      const missing = (await get({ connection: 'abc123', path: '/ip' }).expect(200)).body;
+      missing.should.eql({ source: 'bundled', path: '/ip', reason: 'not-deployed', items: bundledChildren(['ip']) });
       names(missing.items, 'menu').should.containDeep(['address', 'firewall', 'route']);
-      // an id of another node type is no connection either
-      (await get({ connection: 'cmd', path: '/ip' }).expect(404)).body.reason.should.equal('not-deployed');
+      commands.filter((w) => w[0] === '/console/inspect').should.have.length(0);
+    });
+
+    it('400 for the id of a deployed node that is no connection', async function () {
+      await loadWithRouter(sim, { credentials: { conn: { password: 'sekret-pw' } } });
+      (await get({ connection: 'cmd', path: '/ip' }).expect(400)).body.should.eql({ error: 'not-a-connection' });
     });
 
     it('400 for a path with anything but menu names, and for a malformed id', async function () {

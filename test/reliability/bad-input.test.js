@@ -23,6 +23,7 @@ const {
   statusMatching,
   statusNowOrNext,
   CERTS,
+  TEST_CERTS,
 } = require('./helpers');
 
 const PASSWORD = 'Right-Pa55';
@@ -210,8 +211,8 @@ describe('bad input: each README row reaches a Catch node and nothing else break
     const locked = await simulator({ password: PASSWORD });
     const wrongCert = await simulator({
       tls: {
-        key: fs.readFileSync(path.join(CERTS, 'other-key.pem')),
-        cert: fs.readFileSync(path.join(CERTS, 'other.pem')),
+        key: fs.readFileSync(path.join(TEST_CERTS, 'other-key.pem')),
+        cert: fs.readFileSync(path.join(TEST_CERTS, 'other.pem')),
       },
     });
     httpServer = http.createServer((req, res) => res.end('hello'));

@@ -7,6 +7,8 @@ const { RouterOSSession, connect } = require('../../dist/client');
 const setup = require('../nodes/setup');
 
 const CERTS = path.join(__dirname, '..', '..', 'bin', 'simulator-certs');
+// A certificate the simulator's CA did not issue for loopback, for mismatch tests (not shipped).
+const TEST_CERTS = path.join(__dirname, '..', 'certs');
 const coreDir = path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core');
 const tlsNode = require(path.join(coreDir, 'network', '05-tls.js'));
 const debugNode = require(path.join(coreDir, 'common', '21-debug.js'));
@@ -157,6 +159,7 @@ module.exports = {
   statusNowOrNext,
   ...setup,
   CERTS,
+  TEST_CERTS,
   nodesWithTls,
   delay,
   makeSession,

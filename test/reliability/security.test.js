@@ -27,6 +27,7 @@ const {
   logLinesOf,
   delay,
   CERTS,
+  TEST_CERTS,
 } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -34,8 +35,8 @@ const CA_FILE = path.join(CERTS, 'ca.pem');
 const SECRET = 'Zq8-uNiQue-S3cret!';
 const WRONG_SECRET = 'Xv3-0ther-S3cret?';
 const OTHER_TLS = () => ({
-  key: fs.readFileSync(path.join(CERTS, 'other-key.pem')),
-  cert: fs.readFileSync(path.join(CERTS, 'other.pem')),
+  key: fs.readFileSync(path.join(TEST_CERTS, 'other-key.pem')),
+  cert: fs.readFileSync(path.join(TEST_CERTS, 'other.pem')),
 });
 const WARN_KEY = 'routeros-connection.warn.tls-unverified';
 

@@ -19,9 +19,13 @@ import { bundledChildren } from './menu-paths';
  * deployed connection and path. Only users who may read flows get an answer (`flows.read`,
  * when adminAuth is on). Credentials never leave the runtime: the answer holds names only.
  *
- * Errors: 400 for a path with anything but menu names or a malformed id; 404 (with the bundled
- * answer in the body, `reason: 'not-deployed'`) when no routeros-connection with that id runs.
- * Without `connection` the bundled list answers (the dialog has no router chosen yet).
+ * Every situation a dialog meets in ordinary use answers 200, with the bundled list and its
+ * `reason` where the router could not answer: no connection chosen yet (`no-connection`), a
+ * connection not deployed yet (`not-deployed`, every dialog of a new flow), a router not
+ * connected, slow or without inspect. An error status would make the browser log a failed
+ * request for every path typed. Error statuses are for requests that are really wrong: 400 for a
+ * path with anything but menu names, a malformed id, or the id of a node that is no connection;
+ * 401 without `flows.read`.
  */
 
 export const INSPECT_ROUTE = '/routeros-api/inspect';
@@ -168,8 +172,12 @@ export function registerInspectEndpoint(RED: NodeAPI, options: InspectEndpointOp
       return;
     }
     const node = RED.nodes.getNode(id) as Node | null;
+    if (!node) {
+      res.json(bundled(path, segments, 'not-deployed'));
+      return;
+    }
     if (!isConnectionNode(node)) {
-      res.status(404).json({ error: 'unknown-connection', ...bundled(path, segments, 'not-deployed') });
+      res.status(400).json({ error: 'not-a-connection' });
       return;
     }
     cachedAnswer(node, path, segments, settings).then(

@@ -2,6 +2,9 @@
 // Headless Debian Chromium driven by playwright-core (which never downloads a browser here),
 // with a recorder for everything the editor writes to the console that points at a problem.
 const fs = require('node:fs');
+const path = require('node:path');
+
+const DOCS = path.join(__dirname, '..', '..', '..', 'docs');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -54,4 +57,15 @@ function recordProblems(page) {
   return problems;
 }
 
-module.exports = { CHROMIUM, chromiumAvailable, skipWithoutChromium, launch, recordProblems };
+/**
+ * Writes the README picture docs/<name> from `page` (screenshot `options` such as `clip`), but
+ * only on the Node-RED the README shows, the devDependency: a run on another Node-RED
+ * (E2E_NODE_RED_JS, e.g. npm run test:e2e:nr5) leaves docs/ alone.
+ */
+async function docsScreenshot(page, name, options = {}) {
+  if (process.env.E2E_NODE_RED_JS) return;
+  fs.mkdirSync(DOCS, { recursive: true });
+  await page.screenshot({ ...options, path: path.join(DOCS, name) });
+}
+
+module.exports = { CHROMIUM, chromiumAvailable, skipWithoutChromium, launch, recordProblems, docsScreenshot };

@@ -17,6 +17,9 @@ const WebSocket = require(
 );
 
 const USER = 'admin';
+// Another Node-RED to test against (its red.js), e.g. Node-RED 5 from scripts/e2e-node-red-5.js;
+// unset, the stack runs this repository's devDependency.
+const RED_JS = process.env.E2E_NODE_RED_JS || undefined;
 
 class AdminApi {
   constructor(url) {
@@ -212,6 +215,7 @@ async function startStack({ simOptions = {}, flows = [], packDir } = {}) {
       port: 0,
       flows,
       packDir,
+      redJs: RED_JS,
       env: { ROUTEROS_HOST: '127.0.0.1', ROUTEROS_PORT: String(stack.sim.port), ROUTEROS_USER: USER },
     });
     stack.api = new AdminApi(stack.nr.url);
@@ -248,4 +252,4 @@ function printLogsOnFailure(test, stack) {
   }
 }
 
-module.exports = { startStack, AdminApi, Comms, printLogsOnFailure, USER };
+module.exports = { startStack, AdminApi, Comms, printLogsOnFailure, USER, RED_JS };
