@@ -21,22 +21,6 @@ function waitFor(predicate, timeout = 3000, what = 'condition') {
   });
 }
 
-/**
- * Retries `assertion` (a function that throws while its condition does not hold yet) until it
- * passes; after `timeout` ms, fails with its last error, so the message says what was wrong.
- */
-async function eventually(assertion, timeout = 3000) {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return assertion();
-    } catch (err) {
-      if (Date.now() - started > timeout) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Lets `count` turns of the event loop pass (close callbacks, async_hooks destroy hooks). */
 async function turns(count = 5) {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -54,4 +38,4 @@ function freePort() {
   });
 }
 
-module.exports = { waitFor, eventually, turns, freePort };
+module.exports = { waitFor, turns, freePort };

@@ -12,8 +12,6 @@ const tlsNode = require(path.join(coreDir, 'network', '05-tls.js'));
 const debugNode = require(path.join(coreDir, 'common', '21-debug.js'));
 const nodesWithTls = [...setup.allNodes, tlsNode, debugNode];
 
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A session on the simulator with test-sized timeouts and backoff. */
 function makeSession(sim, extra = {}) {
   return new RouterOSSession({
@@ -195,7 +193,6 @@ module.exports = {
   ...setup,
   CERTS,
   nodesWithTls,
-  delay,
   makeSession,
   recordStates,
   nextState,
