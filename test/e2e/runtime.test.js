@@ -20,7 +20,35 @@ function withPassword(flows) {
   return flows.map((n) => (n.id === CONNECTION_ID ? { ...n, credentials: { password: SECRET } } : n));
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Test-only nodes beside an example on its tab: an inject, a command on the example's
+ * connection and a debug node. Pressing the inject is a round trip through the router that
+ * comes back after anything the router sent on that connection before (it answers in order,
+ * and Node-RED and the debug sidebar keep that order): the sign that nothing more is coming.
+ */
+function roundTripNodes(tab) {
+  const at = { z: tab, x: 900, y: 500 };
+  return [
+    {
+      id: 'e2e-probe-inject',
+      type: 'inject',
+      ...at,
+      props: [{ p: 'payload' }],
+      payloadType: 'date',
+      wires: [['e2e-probe-cmd']],
+    },
+    {
+      id: 'e2e-probe-cmd',
+      type: 'routeros-command',
+      ...at,
+      connection: CONNECTION_ID,
+      command: '/system/identity/print',
+      mode: 'oneshot',
+      wires: [['e2e-probe-debug']],
+    },
+    { id: 'e2e-probe-debug', type: 'debug', ...at, active: true, tosidebar: true, complete: 'payload', wires: [] },
+  ];
+}
 
 describe('e2e: the pack in a real Node-RED runtime', function () {
   this.timeout(30000);
@@ -139,7 +167,8 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
   });
 
   it('03: watches interface changes, toggles ether2, cancels the watch and starts it again', async function () {
-    const since = await deployExample('03');
+    const example = byNumber('03');
+    const since = await stack.deploy(withPassword([...exampleAsFlow(example), ...roundTripNodes(example.tabId)]));
     await listening('rosex03-listen', since);
 
     const before = stack.sim.router.getInterface('ether2').disabled;
@@ -167,7 +196,8 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     });
     await comms.nextStatus('rosex03-listen', (s) => /stopped/.test(String(s.text)), { since: stop });
     stack.sim.router.setInterface('ether1', { comment: 'changed while nobody watches' });
-    await sleep(300);
+    await api.inject('e2e-probe-inject');
+    await comms.nextDebug('e2e-probe-debug', { since: stop, what: 'the round trip after the change' });
     comms.debugFrom('rosex03-debug-events', stop).should.eql([]);
 
     // Any message starts it again.

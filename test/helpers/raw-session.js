@@ -140,12 +140,22 @@ class RawSession {
     return this.command(['/login', `=name=${name}`, `=password=${password}`]);
   }
 
-  /** Resolves after `ms` if nothing arrived; rejects if something did. */
-  async expectSilence(ms) {
-    const before = this.received.length;
-    await new Promise((r) => setTimeout(r, ms));
-    if (this.received.length !== before) {
-      throw new Error(`expected silence, got ${JSON.stringify(this.received.slice(before))}`);
+  /**
+   * Sends `probe` (a command with a .tag) and expects the next sentences to be its reply through
+   * its `!done`: the router answers in order, so anything else it still had to say would come
+   * first. Resolves with the reply. (Instead of waiting some time in silence.)
+   */
+  async expectOnlyReplyTo(probe, timeout) {
+    const tag = tagOf(probe);
+    this.send(probe);
+    const reply = [];
+    for (;;) {
+      const words = await this.next(timeout);
+      if (tagOf(words) !== tag) {
+        throw new Error(`expected only the reply to .tag=${tag}, got ${JSON.stringify(words)}`);
+      }
+      reply.push(words);
+      if (words[0] === '!done') return reply;
     }
   }
 

@@ -21,6 +21,11 @@ function waitFor(predicate, timeout = 3000, what = 'condition') {
   });
 }
 
+/** Lets `count` turns of the event loop pass (close callbacks, async_hooks destroy hooks). */
+async function turns(count = 5) {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A loopback port that nothing listens on (briefly bound, then released). */
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -33,4 +38,4 @@ function freePort() {
   });
 }
 
-module.exports = { waitFor, freePort };
+module.exports = { waitFor, turns, freePort };

@@ -2,7 +2,18 @@
 // routeros-command against the simulator: presets, one-shot, array, split, queries, proplist,
 // msg overrides, TypedInput attributes, parseValues, and every error reaching a Catch node.
 require('should');
-const { helper, allNodes, flow, startSimulator, unloadAndStop, nextMessage, collect } = require('./setup');
+const {
+  helper,
+  allNodes,
+  flow,
+  startSimulator,
+  unloadAndStop,
+  nextMessage,
+  collect,
+  roundTrip,
+  recordDone,
+} = require('./setup');
+const { waitFor } = require('../helpers/wait');
 
 describe('routeros-command node', function () {
   let sim;
@@ -47,6 +58,31 @@ describe('routeros-command node', function () {
     it('IP addresses (array) is [] on a fresh router', async function () {
       (await run({ command: '/ip/address/print', mode: 'array' })).payload.should.eql([]);
     });
+  });
+
+  it('a good message reaches a Complete node once, after its answer', async function () {
+    const nodes = [
+      { id: 'cmd', type: 'routeros-command', command: '/system/identity/print', mode: 'oneshot' },
+      { id: 'complete', type: 'complete', scope: ['cmd'], uncaught: false, wires: [['completed']] },
+      { id: 'completed', type: 'helper', wires: [] },
+    ];
+    await helper.load(allNodes, flow(sim, nodes), { conn: { password: '' } });
+    const outs = collect('out');
+    const completed = collect('completed');
+    const done = recordDone('cmd');
+    try {
+      helper.getNode('cmd').receive({ n: 1 });
+      await waitFor(() => completed.length === 1, 3000, 'the Complete node');
+      outs.map((m) => m.n).should.eql([1], 'the answer was sent before done()');
+      completed[0].payload.should.eql({ name: 'MikroTik' });
+      // A second message that completes shows the first completed once, not again later.
+      await roundTrip();
+      await waitFor(() => completed.length === 2, 3000, 'the probe at the Complete node');
+      completed.map((m) => m.n ?? 'probe').should.eql([1, 'probe']);
+      done.should.have.length(2);
+    } finally {
+      done.stop();
+    }
   });
 
   it('keeps the input message and its properties', async function () {
@@ -188,19 +224,27 @@ describe('routeros-command node', function () {
         await run({ command: '/ip/address/add', mode: 'oneshot' }, { attributes: 'nope' }, 'caught')
       ).error.message.should.match(/msg.attributes must be an object/);
     });
-    it('reports each error once and calls done', async function () {
-      await helper.load(
-        allNodes,
-        flow(sim, [{ id: 'cmd', type: 'routeros-command', command: '/no/such/thing', mode: 'array' }]),
-        { conn: { password: '' } },
-      );
+    it('reports each error once and calls done once per message', async function () {
+      await helper.load(allNodes, flow(sim, [{ id: 'cmd', type: 'routeros-command', command: '', mode: 'array' }]), {
+        conn: { password: '' },
+      });
       const caught = collect('caught');
-      const cmd = helper.getNode('cmd');
-      const doneCalled = new Promise((resolve) => cmd.on('call:error', () => resolve()));
-      cmd.receive({ payload: 1 });
-      await doneCalled;
-      await new Promise((r) => setTimeout(r, 100));
-      caught.should.have.length(1);
+      const done = recordDone('cmd');
+      try {
+        const cmd = helper.getNode('cmd');
+        cmd.receive({ n: 1, command: '/no/such/thing' });
+        cmd.receive({ n: 2, command: '/no/such/thing' });
+        // Anything the two failures could still report reaches the flow before this answer.
+        await roundTrip('cmd', 'out', { command: '/system/identity/print' });
+        // A caught message takes one hop more than the probe's answer (the node, then the Catch
+        // node): wait for both, then a second round trip gives a duplicate time to show.
+        await waitFor(() => caught.length >= 2, 3000, 'both errors at Catch');
+        await roundTrip('cmd', 'out', { command: '/system/identity/print' });
+        caught.map((m) => m.n).should.eql([1, 2]);
+        done.map((m) => m.n ?? 'probe').should.eql([1, 2, 'probe', 'probe']);
+      } finally {
+        done.stop();
+      }
     });
   });
 });

@@ -2,6 +2,7 @@
 // routeros-connection: shared connection, wrong password, reconnects, redeploys without
 // leaking sockets, and the password kept out of logs, status and flows.
 require('should');
+const net = require('node:net');
 const { helper, allNodes, flow, startSimulator, unloadAndStop, nextMessage, statusMatching } = require('./setup');
 const { waitFor, freePort } = require('../helpers/wait');
 
@@ -48,13 +49,35 @@ describe('routeros-connection config node', function () {
     logged.should.not.containEql(SECRET);
   });
 
-  it('connection refused at deploy: red status, retries, one log line per state change', async function () {
+  it('connection refused at deploy: red status, retries until the router is there, one log line per state change', async function () {
     const port = await freePort();
-    await helper.load(allNodes, flow({ port }, commands(1)), { conn: { password: '' } });
-    await statusMatching('cmd0', (s) => s.fill === 'red' && /refused/.test(s.text));
-    await new Promise((r) => setTimeout(r, 2500)); // at least one retry
-    const ours = helper.log().args.filter((a) => a[0] && a[0].id === 'conn' && a[0].level <= helper.log().WARN);
-    ours.map((a) => a[0].msg).should.eql(['routeros-connection.log.disconnected']);
+    // Counts refused attempts on that port (the client's transport calls net.connect).
+    let refused = 0;
+    const realConnect = net.connect;
+    net.connect = function (...args) {
+      const socket = realConnect.apply(this, args);
+      if (args[0] && args[0].port === port) socket.once('error', (err) => err.code === 'ECONNREFUSED' && refused++);
+      return socket;
+    };
+    try {
+      await helper.load(allNodes, flow({ port }, commands(1)), { conn: { password: '' } });
+      await statusMatching('cmd0', (s) => s.fill === 'red' && /refused/.test(s.text));
+      await waitFor(() => refused >= 2, 5000, 'a refused retry');
+    } finally {
+      net.connect = realConnect;
+    }
+    const conn = (level) =>
+      helper
+        .log()
+        .args.filter((a) => a[0] && a[0].id === 'conn' && a[0].level === level)
+        .map((a) => a[0].msg);
+    conn(helper.log().WARN).should.eql(['routeros-connection.log.disconnected'], 'one line for all the refusals');
+    // Only a further retry can connect now.
+    sim = await startSimulator({ port });
+    await statusMatching('cmd0', (s) => s.fill === 'green', 8000);
+    sim.totalConnections.should.equal(1);
+    conn(helper.log().WARN).should.eql(['routeros-connection.log.disconnected']);
+    conn(helper.log().INFO).should.eql(['routeros-connection.log.connected']);
   });
 
   it('comes back by itself when the router returns', async function () {

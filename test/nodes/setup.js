@@ -1,6 +1,6 @@
 'use strict';
 // Shared set-up for node tests: the test helper with our four nodes plus the core nodes the
-// flows use (catch, status, join), a simulator per test, and flow builders.
+// flows use (catch, complete, status, join), a simulator per test, and flow builders.
 const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 const { RouterOSSimulator } = require('../../dist/simulator');
@@ -16,7 +16,12 @@ const ourNodes = [
   require('../../nodes/routeros-listen.js'),
   require('../../nodes/routeros-cancel.js'),
 ];
-const coreNodes = [core('common/25-catch.js'), core('common/25-status.js'), core('sequence/17-split.js')];
+const coreNodes = [
+  core('common/25-catch.js'),
+  core('common/24-complete.js'),
+  core('common/25-status.js'),
+  core('sequence/17-split.js'),
+];
 const allNodes = [...ourNodes, ...coreNodes];
 
 const TAB = 'tab1';
@@ -82,6 +87,53 @@ function nextMessage(nodeId, timeout = 3000) {
   });
 }
 
+/** Resolves with the first message reaching a helper node that matches `predicate`. */
+function messageMatching(nodeId, predicate, timeout = 3000) {
+  const node = helper.getNode(nodeId);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      node.off('input', onInput);
+      reject(new Error(`no matching message reached ${nodeId} within ${timeout} ms`));
+    }, timeout);
+    function onInput(msg) {
+      if (!predicate(msg)) return;
+      clearTimeout(timer);
+      node.off('input', onInput);
+      resolve(msg);
+    }
+    node.on('input', onInput);
+  });
+}
+
+/**
+ * Sends a marked message through a command node and waits for its answer at `output`: a
+ * deterministic "nothing more is coming" signal instead of a sleep. The router answers one
+ * connection in order and Node-RED delivers messages in order, so whatever the router sent on
+ * that connection before (a listen event, a late reply) has reached the flow by then.
+ * `extra` goes on the probe message (say, a msg.command for a node without one).
+ */
+let probes = 0;
+async function roundTrip(commandId = 'cmd', output = 'out', extra = {}) {
+  const probe = ++probes;
+  const answered = messageMatching(output, (msg) => msg.probe === probe);
+  helper.getNode(commandId).receive({ ...extra, probe });
+  return answered;
+}
+
+/**
+ * Records every call of `done` for messages of node `nodeId`, through Node-RED's documented
+ * onComplete hook (it runs once per done(), with or without an error). Call `stop()` after.
+ */
+function recordDone(nodeId) {
+  const calls = [];
+  const hookId = `onComplete.routerosTest${++probes}`;
+  helper._RED.hooks.add(hookId, (event) => {
+    if (event.node.id === nodeId) calls.push(event.msg);
+  });
+  calls.stop = () => helper._RED.hooks.remove(hookId);
+  return calls;
+}
+
 /** Collects messages arriving at a helper node. */
 function collect(nodeId) {
   const messages = [];
@@ -118,6 +170,9 @@ module.exports = {
   startSimulator,
   unloadAndStop,
   nextMessage,
+  messageMatching,
+  roundTrip,
+  recordDone,
   collect,
   statusMatching,
   TAB,

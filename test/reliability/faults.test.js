@@ -24,7 +24,9 @@ const {
   nextMessage,
   collect,
   statusMatching,
-  delay,
+  roundTrip,
+  commandSeen,
+  recordBackoff,
 } = require('./helpers');
 
 /** A long-running call: 1000 pings one second apart. */
@@ -86,8 +88,9 @@ describe('faults: the router misbehaves (client and session)', function () {
 
   it('2. the router sends !fatal: pending calls fail with FatalError, then everything comes back', async function () {
     const { rows, streamStates } = await sessionWithStream();
+    const onWire = commandSeen(sim, '/tool/ping');
     const pending = session.call(...LONG_CALL);
-    await delay(20);
+    await onWire;
     sim.sendFatal('router is rebooting');
     const err = await pending.catch((e) => e);
     err.should.be.instanceOf(FatalError);
@@ -126,15 +129,12 @@ describe('faults: the router misbehaves (client and session)', function () {
       simSawClose = true;
     });
     sim.faults.stall = true;
-    const started = Date.now();
-    // No timeout on this call: only the probe can end it.
+    // No timeout on this call: only the probe can end it (the message says it was the probe).
     const err = await api.oneshot('/system/identity/print').catch((e) => e);
-    const took = Date.now() - started;
     err.should.be.instanceOf(ConnectionClosedError);
     err.message.should.match(/stopped answering \(no reply to a keepalive probe within 150 ms\)/);
     // The client gave up by itself: the router's side of the socket was still open.
     simSawClose.should.be.false();
-    took.should.be.within(200, 2000);
     (await closed).should.equal(err);
     await waitFor(() => sim.openConnections === 0, 2000, 'the simulator to see the client hang up');
   });
@@ -145,11 +145,20 @@ describe('faults: the router misbehaves (client and session)', function () {
       probeTimeout: 150,
       connectTimeout: 300,
     });
+    // Attempts made while the router is silent, and those of them that ended.
+    const attempts = new Set();
+    let ended = 0;
     sim.faults.stall = true;
     const reason = await nextState(session, 'disconnected', 3000);
     reason.message.should.match(/stopped answering/);
+    const onConnection = (info) => attempts.add(info.id);
+    const onClose = (info) => attempts.has(info.id) && ended++;
+    sim.on('connection', onConnection);
+    sim.on('close', onClose);
     // While it stays silent, each attempt's login times out; nothing piles up.
-    await delay(700);
+    await waitFor(() => ended >= 2, 5000, 'two attempts timing out');
+    sim.off('connection', onConnection);
+    sim.off('close', onClose);
     session.connected.should.be.false();
     sim.openConnections.should.be.belowOrEqual(2);
     sim.faults.stall = false;
@@ -185,8 +194,9 @@ describe('faults: the router misbehaves (client and session)', function () {
 
   it('4. the router restarts on the same port: pending calls fail clearly, streams resume, new calls work', async function () {
     const { rows, streamStates, states } = await sessionWithStream();
+    const onWire = commandSeen(sim, '/tool/ping');
     const pending = session.call(...LONG_CALL).catch((e) => e); // handled now: it rejects during the restart
-    await delay(20);
+    await onWire;
     await sim.restart();
     const err = await pending;
     err.should.be.instanceOf(ConnectionClosedError);
@@ -227,6 +237,24 @@ describe('faults: the router misbehaves (client and session)', function () {
     }
   });
 
+  /** Each delay is the doubling base (from `initial`, capped at `max`) ±20 % jitter. */
+  function shouldDouble(delays, initial, max) {
+    delays.forEach((delay, i) => {
+      const base = Math.min(max, initial * 2 ** i);
+      delay.should.be.within(Math.floor(base * 0.8), Math.ceil(base * 1.2), `delay ${i + 1}: ${delays}`);
+    });
+  }
+
+  /**
+   * The session waited each delay before the next try: a timer never fires early, so these
+   * lower bounds hold on any machine however loaded (2 ms for clock rounding).
+   */
+  function shouldHaveWaited(times, delays) {
+    for (let i = 1; i < times.length; i++) {
+      (times[i] - times[i - 1]).should.be.aboveOrEqual(delays[i - 1] - 2, `gap ${i} after ${delays[i - 1]} ms`);
+    }
+  }
+
   it('7. a router that drops us right after every login is retried with growing backoff, not every second', async function () {
     // !fatal whenever the stream is re-issued: login succeeds, then the connection dies at once.
     session = makeSession(sim, { backoff: { initial: 20, max: 320 } });
@@ -234,52 +262,60 @@ describe('faults: the router misbehaves (client and session)', function () {
     await connected(session);
     session.stream('/interface/listen', undefined, { tag: 'watch', onRow() {} });
     const logins = [];
-    sim.on('login', () => logins.push(Date.now()));
-    sim.faults.fatalOnCommand = '/interface/listen';
-    sim.dropAll();
-    await delay(1200);
-    sim.faults.fatalOnCommand = null;
-    const gaps = logins.slice(1).map((t, i) => t - logins[i]);
-    gaps.length.should.be.aboveOrEqual(3);
-    // With a reset after every login the gaps would stay near 20 ms; they must grow.
-    gaps[gaps.length - 1].should.be.aboveOrEqual(4 * 20 * 0.8);
-    logins.length.should.be.below(12);
+    sim.on('login', () => logins.push(performance.now()));
+    const backoff = recordBackoff();
+    try {
+      sim.faults.fatalOnCommand = '/interface/listen';
+      sim.dropAll();
+      await waitFor(() => logins.length >= 4, 5000, 'four logins after the drop');
+    } finally {
+      sim.faults.fatalOnCommand = null;
+      backoff.restore();
+    }
+    // With a reset after every login the delays would stay near 20 ms; they must grow.
+    backoff.resets.should.equal(0);
+    backoff.delays.length.should.be.aboveOrEqual(4);
+    shouldDouble(backoff.delays.slice(0, 4), 20, 320);
+    // The delay before login i+1 is the one handed out when login i's connection died.
+    shouldHaveWaited(logins.slice(0, 4), backoff.delays.slice(1));
   });
 
   it('6. connection refused at deploy: retries with growing backoff, one state change, then connects', async function () {
     const port = await freePort();
     const attempts = [];
-    // Counts connection attempts (transport.ts calls net.connect); restored below.
+    // Records connection attempts (transport.ts calls net.connect); restored below.
     const realConnect = net.connect;
     net.connect = function (...args) {
-      attempts.push(Date.now());
+      if (args[0] && args[0].port === port) attempts.push(performance.now());
       return realConnect.apply(this, args);
     };
+    const backoff = recordBackoff();
+    let states;
     try {
       session = makeSession({ port }, { backoff: { initial: 20, max: 160 } });
-      const states = recordStates(session);
+      states = recordStates(session);
       session.start();
-      await delay(900);
-      states.should.have.length(2);
-      states[0].should.eql(['connecting', undefined]);
-      states[1][0].should.equal('disconnected');
-      states[1][1].should.match(new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`));
-      attempts.length.should.be.within(4, 12);
-      const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
-      gaps[0].should.be.below(80);
-      gaps[gaps.length - 1].should.be.aboveOrEqual(100); // doubled up towards max (±20 % jitter)
-      const late = await startSimulator({ port });
-      try {
-        await nextState(session, 'connected', 2000);
-        states.map((s) => s[0]).should.eql(['connecting', 'disconnected', 'connected']);
-        (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
-      } finally {
-        await session.close();
-        session = undefined;
-        await late.stop();
-      }
+      await waitFor(() => attempts.length >= 6, 5000, 'six attempts');
     } finally {
       net.connect = realConnect;
+      backoff.restore();
+    }
+    states.should.have.length(2);
+    states[0].should.eql(['connecting', undefined]);
+    states[1][0].should.equal('disconnected');
+    states[1][1].should.match(new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`));
+    // 20, 40, 80, 160, then capped at 160 (each ±20 % jitter).
+    shouldDouble(backoff.delays.slice(0, 5), 20, 160);
+    shouldHaveWaited(attempts.slice(0, 6), backoff.delays);
+    const late = await startSimulator({ port });
+    try {
+      await nextState(session, 'connected', 2000);
+      states.map((s) => s[0]).should.eql(['connecting', 'disconnected', 'connected']);
+      (await session.oneshot('/system/identity/print')).name.should.equal('MikroTik');
+    } finally {
+      await session.close();
+      session = undefined;
+      await late.stop();
     }
   });
 });
@@ -304,8 +340,9 @@ describe('faults: what the nodes show', function () {
     );
     await statusMatching('listen', (s) => s.fill === 'green');
     const caught = nextMessage('caught', 3000);
+    const onWire = commandSeen(sim, '/tool/ping');
     helper.getNode('ping').receive({ attributes: { address: '127.0.0.1', count: 100, interval: '1s' } });
-    await delay(50);
+    await onWire;
     const red = statusMatching('listen', (s) => s.fill === 'red');
     const identRed = statusMatching('ident', (s) => s.fill === 'red');
     await sim.restart();
@@ -362,9 +399,10 @@ describe('faults: what the nodes show', function () {
     cmd.receive({ n: 4 });
     await waitFor(() => outAll.length === 2, 3000);
     outAll[1].n.should.equal(4);
-    await delay(50);
+    // A further message's answer comes after anything the two failures could still send.
+    await roundTrip('cmd');
     caughtAll.should.have.length(2);
-    outAll.should.have.length(2);
+    outAll.map((m) => m.n ?? 'probe').should.eql([2, 4, 'probe']);
   });
 
   it('slow router: the command times out to Catch after the connection timeout, the late reply goes nowhere', async function () {
@@ -381,8 +419,7 @@ describe('faults: what the nodes show', function () {
     caughtAll[0].error.message.should.equal('TimeoutError: /system/identity/print got no answer for 1000 ms');
     caughtAll[0].routeros.error.code.should.equal('ETIMEOUT');
     sim.faults.replyDelayMs = 0;
-    await delay(300); // the late reply arrives meanwhile and must be dropped
-    outAll.should.have.length(0);
+    // The router answers in order: the late reply to n 1 arrives before the answer to n 2.
     helper.getNode('cmd').receive({ n: 2 });
     await waitFor(() => outAll.length === 1, 2000);
     outAll[0].n.should.equal(2);

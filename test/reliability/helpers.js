@@ -3,7 +3,7 @@
 // recorders, a second admin changing the router, and Node-RED flows built on test/nodes/setup.js
 // (plus the core tls-config and debug nodes).
 const path = require('node:path');
-const { RouterOSSession, connect } = require('../../dist/client');
+const { RouterOSSession, connect, Backoff } = require('../../dist/client');
 const setup = require('../nodes/setup');
 
 const CERTS = path.join(__dirname, '..', '..', 'bin', 'simulator-certs');
@@ -13,8 +13,6 @@ const coreDir = path.join(path.dirname(require.resolve('@node-red/nodes/package.
 const tlsNode = require(path.join(coreDir, 'network', '05-tls.js'));
 const debugNode = require(path.join(coreDir, 'common', '21-debug.js'));
 const nodesWithTls = [...setup.allNodes, tlsNode, debugNode];
-
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A session on the simulator with test-sized timeouts and backoff. */
 function makeSession(sim, extra = {}) {
@@ -64,6 +62,43 @@ async function setInterface(sim, attributes) {
   } finally {
     await api.close();
   }
+}
+
+/** Resolves when the simulator receives a command whose first word is `path`. */
+function commandSeen(sim, path, timeout = 3000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sim.off('command', onCommand);
+      reject(new Error(`the simulator got no ${path} within ${timeout} ms`));
+    }, timeout);
+    function onCommand(event) {
+      if (event.words[0] !== path) return;
+      clearTimeout(timer);
+      sim.off('command', onCommand);
+      resolve(event);
+    }
+    sim.on('command', onCommand);
+  });
+}
+
+/**
+ * Records the reconnect delays every Backoff hands out (and its resets), so a test checks that
+ * they grow without timing the retries. `restore()` puts the real methods back.
+ */
+function recordBackoff() {
+  const { next, reset } = Backoff.prototype;
+  const record = { delays: [], resets: 0 };
+  Backoff.prototype.next = function () {
+    const delay = next.call(this);
+    record.delays.push(delay);
+    return delay;
+  };
+  Backoff.prototype.reset = function () {
+    record.resets++;
+    return reset.call(this);
+  };
+  record.restore = () => Object.assign(Backoff.prototype, { next, reset });
+  return record;
 }
 
 /** A routeros-connection config node. */
@@ -161,12 +196,13 @@ module.exports = {
   CERTS,
   TEST_CERTS,
   nodesWithTls,
-  delay,
   makeSession,
   recordStates,
   nextState,
   connected,
   setInterface,
+  commandSeen,
+  recordBackoff,
   connectionConfig,
   tabFlow,
   commandNode,

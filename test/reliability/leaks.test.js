@@ -8,7 +8,7 @@ const path = require('node:path');
 const asyncHooks = require('node:async_hooks');
 require('should');
 const { connect, RouterOSSession } = require('../../dist/client');
-const { waitFor } = require('../helpers/wait');
+const { waitFor, turns } = require('../helpers/wait');
 const { silentServer } = require('../helpers/silent-server');
 const { useUnhandledRejectionGuard } = require('../helpers/unhandled-rejections');
 const {
@@ -20,7 +20,6 @@ const {
   listenNode,
   flowOn,
   nextMessage,
-  delay,
   CERTS,
 } = require('./helpers');
 
@@ -66,11 +65,24 @@ function trackResources() {
   };
 }
 
-/** Lets close events, destroy hooks and handle teardown run. */
-async function settle() {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-  await delay(20);
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+/** Lets pending close callbacks and destroy hooks run before a baseline is taken. */
+const settle = () => turns(10);
+
+/**
+ * Waits until `check` passes, turn by turn of the event loop (close callbacks and destroy hooks
+ * run over a few turns; polling with a timer would add a Timeout of its own to what is counted).
+ * After `timeout` ms, fails with the check's last error.
+ */
+async function released(check, timeout = 3000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return check();
+    } catch (err) {
+      if (Date.now() - started > timeout) throw err;
+    }
+    await turns(1);
+  }
 }
 
 /** With RELIABILITY_REPORT=1, prints the measured figures (for RELIABILITY.md). */
@@ -124,16 +136,17 @@ describe('leaks: connect/close cycles', function () {
       api.listenerCount('close').should.equal(0);
     }
     await waitFor(() => sim.openConnections === 0, 5000, 'every connection closed on the simulator');
-    await settle();
-    const live = tracker.live();
+    const { live, after } = await released(() => {
+      const now = { live: tracker.live(), after: activeResources() };
+      now.live.should.eql({}, `still alive after ${CYCLES} cycles: ${JSON.stringify(now.live)}`);
+      (now.after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
+      (now.after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
+      return now;
+    });
     tracker.stop();
-    const after = activeResources();
 
     (sim.totalConnections - startedTotal).should.equal(CYCLES);
     calls.should.equal(CYCLES / 10);
-    (after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
-    (after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
-    live.should.eql({}, `still alive after ${CYCLES} cycles: ${JSON.stringify(live)}`);
     listenerCounts(sim).should.eql(simListeners);
     sumOf(listenerCounts(process)).should.equal(processListeners);
     report('1,000 connect/close cycles', { before, after, liveCreatedNotDestroyed: live, opened: CYCLES });
@@ -150,13 +163,14 @@ describe('leaks: connect/close cycles', function () {
       await api.close();
     }
     await waitFor(() => sim.openConnections === 0, 5000);
-    await settle();
-    const live = tracker.live();
+    const { live, after } = await released(() => {
+      const now = { live: tracker.live(), after: activeResources() };
+      now.live.should.eql({});
+      (now.after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
+      (now.after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
+      return now;
+    });
     tracker.stop();
-    live.should.eql({});
-    const after = activeResources();
-    (after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
-    (after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
     report('100 TLS cycles', { before, after, liveCreatedNotDestroyed: live });
   });
 
@@ -182,13 +196,14 @@ describe('leaks: connect/close cycles', function () {
       session.listenerCount('state').should.equal(0);
     }
     await waitFor(() => sim.openConnections === 0, 5000);
-    await settle();
-    const live = tracker.live();
+    const { live, after } = await released(() => {
+      const now = { live: tracker.live(), after: activeResources() };
+      now.live.should.eql({}, `still alive: ${JSON.stringify(now.live)}`);
+      (now.after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
+      (now.after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
+      return now;
+    });
     tracker.stop();
-    live.should.eql({}, `still alive: ${JSON.stringify(live)}`);
-    const after = activeResources();
-    (after.TCPSocketWrap || 0).should.equal(before.TCPSocketWrap || 0);
-    (after.Timeout || 0).should.be.belowOrEqual(before.Timeout || 0);
     listenerCounts(sim).should.eql(simListeners);
     report('200 session cycles', { before, after, liveCreatedNotDestroyed: live });
   });
@@ -219,11 +234,9 @@ describe('leaks: connect/close cycles', function () {
       await session.close();
       await router.close();
     }
-    await settle();
     process.off('warning', onWarning);
-    const live = tracker.live();
+    await released(() => tracker.live().should.eql({}));
     tracker.stop();
-    live.should.eql({});
     warnings.filter((w) => w.name === 'MaxListenersExceededWarning').should.have.length(0);
   });
 });
@@ -284,13 +297,15 @@ describe('leaks: 100 redeploys', function () {
     }
     sim.off('connection', watchOpen);
     await waitFor(() => helper.getNode('conn').session && helper.getNode('conn').session.connected, 3000);
-    await settle();
-    const last = activeResources();
+    // With the same flow running, the same resources: one client socket and its server side.
+    const last = await released(() => {
+      const now = activeResources();
+      (now.TCPSocketWrap || 0).should.equal(first.TCPSocketWrap || 0);
+      (now.Timeout || 0).should.be.belowOrEqual(first.Timeout || 0);
+      return now;
+    });
     const session = helper.getNode('conn').session;
 
-    // With the same flow running, the same resources: one client socket and its server side.
-    (last.TCPSocketWrap || 0).should.equal(first.TCPSocketWrap || 0);
-    (last.Timeout || 0).should.be.belowOrEqual(first.Timeout || 0);
     sumOf(listenerCounts(process)).should.equal(processFirst);
     sumOf(listenerCounts(helper._events)).should.equal(eventsFirst);
     session.listenerCount('state').should.equal(1);
@@ -299,16 +314,17 @@ describe('leaks: 100 redeploys', function () {
 
     await helper.unload();
     await waitFor(() => sim.openConnections === 0, 3000, 'no connection after the last stop');
-    await settle();
-    const live = tracker.live();
+    const { live, afterUnload } = await released(() => {
+      const now = { live: tracker.live(), afterUnload: activeResources() };
+      (now.afterUnload.TCPSocketWrap || 0).should.equal(beforeLoad.TCPSocketWrap || 0);
+      (now.afterUnload.Timeout || 0).should.be.belowOrEqual(beforeLoad.Timeout || 0);
+      // What the 100 deploys created and did not destroy (sockets and timers of our nodes).
+      (now.live.TCPWRAP || 0).should.equal(0);
+      (now.live.Timeout || 0).should.equal(0, `timers left: ${JSON.stringify(now.live)}`);
+      return now;
+    });
     tracker.stop();
-    const afterUnload = activeResources();
-    (afterUnload.TCPSocketWrap || 0).should.equal(beforeLoad.TCPSocketWrap || 0);
-    (afterUnload.Timeout || 0).should.be.belowOrEqual(beforeLoad.Timeout || 0);
     listenerCounts(sim).should.eql(simListenersBefore);
-    // What the 100 deploys created and did not destroy (sockets and timers of our nodes).
-    (live.TCPWRAP || 0).should.equal(0);
-    (live.Timeout || 0).should.equal(0, `timers left: ${JSON.stringify(live)}`);
     report('100 redeploys', {
       beforeLoad,
       afterDeploy1: first,

@@ -25,7 +25,7 @@ const {
   statusMatching,
   statusNowOrNext,
   logLinesOf,
-  delay,
+  recordDone,
   CERTS,
   TEST_CERTS,
 } = require('./helpers');
@@ -171,17 +171,21 @@ describe('security: the password stays secret', function () {
     );
     // The catch node also feeds a debug node.
     flowJson.find((n) => n.id === 'catch').wires = [['caught', 'dbgCaught']];
+    let done;
     try {
       await helper.load(nodesWithTls, flowJson, { conn: { password: SECRET }, wrong: { password: WRONG_SECRET } });
       const caught = collect('caught');
       const outs = collect('out');
+      done = recordDone('cmd');
       await statusNowOrNext('cmd', (s) => s.fill === 'green');
       await statusNowOrNext('bad', (s) => s.fill === 'red');
 
       // Every kind of outcome: success, trap, input error, login failure, timeout, lost connection.
+      // Each message is sent once the one before it is done.
       const send = async (msg) => {
+        const before = done.length;
         helper.getNode('cmd').receive(msg);
-        await delay(30);
+        await waitFor(() => done.length > before, 3000, `done for ${JSON.stringify(msg)}`);
       };
       await send({ command: '/system/identity/print' });
       await send({ command: '/user/active/print' });
@@ -223,6 +227,7 @@ describe('security: the password stays secret', function () {
       helper.getNode('conn').credentials.password.should.equal(SECRET);
     } finally {
       helper._events.off('comms', onComms);
+      if (done) done.stop();
     }
   });
 });
