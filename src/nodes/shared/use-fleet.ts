@@ -1,4 +1,4 @@
-import type { Node, NodeAPI } from 'node-red';
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { InputError } from '../../client';
 import type { FleetUser, RouterOSFleetNode } from './fleet-types';
 
@@ -8,10 +8,18 @@ export interface FleetBinding {
   release(): Promise<void>;
 }
 
-/** Registers `node` with its routeros-fleet and shows the fleet's status summary on it. */
-export function useFleet(RED: NodeAPI, node: Node, fleetId: string | undefined): FleetBinding {
+/**
+ * Registers `node` with its routeros-fleet and shows the fleet's status summary on it, unless
+ * `onStatus` takes over (the listen node shows its streams while they run).
+ */
+export function useFleet(
+  RED: NodeAPI,
+  node: Node,
+  fleetId: string | undefined,
+  onStatus?: (status: NodeStatus) => void,
+): FleetBinding {
   const fleet = fleetId ? ((RED.nodes.getNode(fleetId) as RouterOSFleetNode | null) ?? undefined) : undefined;
-  const user: FleetUser = { node, onFleetStatus: (status) => node.status(status) };
+  const user: FleetUser = { node, onFleetStatus: onStatus ?? ((status) => node.status(status)) };
   if (fleet) fleet.register(user);
   else node.status({ fill: 'red', shape: 'ring', text: 'node-red:common.status.not-connected' });
   return {
