@@ -340,6 +340,49 @@ describe('e2e: the editor in headless Chromium', function () {
     expectCleanConsole();
   });
 
+  it('switches a command node to a fleet: the fleet dialog counts its routers, the node gets two outputs', async function () {
+    await showTab(tabOf('01'));
+    await openEditor('rosex01-identity');
+    await page.selectOption('#node-input-targetType', 'fleet');
+    (await page.locator('#routeros-command-connection-row').isVisible()).should.be.false();
+    (await page.locator('#node-input-routers').isVisible()).should.be.true();
+    await page.locator('#node-input-btn-fleet-add').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    await page.fill('#node-config-input-routers', '# two test routers\ncore-1 127.0.0.1:18001\n127.0.0.1:18002\n');
+    (await page.textContent('#routeros-fleet-count')).should.equal('2 routers');
+    await page.fill('#node-config-input-password', 'fleet-password');
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    await page.fill('#node-input-routers', '*');
+    await pressDone();
+    const saved = await page.evaluate(() => {
+      const n = RED.nodes.node('rosex01-identity');
+      const fleet = RED.nodes.node(n.fleet);
+      return {
+        targetType: n.targetType,
+        outputs: n.outputs,
+        valid: n.valid,
+        routers: n.routers,
+        fleetType: fleet && fleet.type,
+        fleetValid: fleet && fleet.valid,
+      };
+    });
+    saved.should.eql({
+      targetType: 'fleet',
+      outputs: 2,
+      valid: true,
+      routers: '*',
+      fleetType: 'routeros-fleet',
+      fleetValid: true,
+    });
+    // Back as it was, for any test after this one.
+    await page.evaluate(() => {
+      while (RED.nodes.dirty()) RED.actions.invoke('core:undo');
+    });
+    (await page.evaluate(() => RED.nodes.node('rosex01-identity').targetType)).should.equal('connection');
+    expectCleanConsole();
+  });
+
   it('runs the examples from the editor: an inject button press shows up in the debug sidebar', async function () {
     await showTab(tabOf('03'));
     await page.evaluate(() => RED.sidebar.show('debug'));
