@@ -1,4 +1,4 @@
-// Editor code shared by the edit dialogs of routeros-command and routeros-listen.
+// Editor code shared by the edit dialogs of routeros-command, routeros-listen and routeros-cancel.
 //
 // Node-RED (1.3 and later) serves a pack's top-level resources/ folder to the editor, so this
 // file is at resources/@routeros-flows/node-red-routeros-api/routeros-editor.js, relative to the
@@ -39,6 +39,11 @@
 //                                        offers the arguments of the command in the command field
 //   detachCompletion(completion)         ends a completion (null is fine); returns null
 //   splitTyped(text)                     "/ip/add" -> { parent: ["ip"], prefix: "add" } or null
+//   targetDefaults(t)                    the defaults that choose one connection or a fleet:
+//                                        targetType, connection, fleet, routers
+//   setupTarget(classPrefix, targetType) shows the connection row (#<prefix>-connection-row) or
+//                                        the fleet rows (.<prefix>-fleet-row) for the chosen target
+//   isFleetTarget()                      whether the open dialog runs on a fleet
 (function () {
   'use strict';
 
@@ -538,6 +543,57 @@
     }
   }
 
+  function isSet(v) {
+    return typeof v === 'string' && v !== '' && v !== '_ADD_';
+  }
+
+  // One router (a routeros-connection) or routers of a routeros-fleet: each needs its own config
+  // node, and only the chosen one is required.
+  function targetDefaults(t) {
+    return {
+      targetType: { value: 'connection' },
+      connection: {
+        type: 'routeros-connection',
+        required: false,
+        validate: function (v, opt) {
+          if (this.targetType === 'fleet' || isSet(v)) {
+            return true;
+          }
+          return opt ? t('errors.connection') : false;
+        },
+      },
+      fleet: {
+        type: 'routeros-fleet',
+        required: false,
+        validate: function (v, opt) {
+          if (this.targetType !== 'fleet' || isSet(v)) {
+            return true;
+          }
+          return opt ? t('errors.fleet') : false;
+        },
+      },
+      routers: { value: '' },
+    };
+  }
+
+  function isFleetTarget() {
+    return $('#node-input-targetType').val() === 'fleet';
+  }
+
+  function setupTarget(classPrefix, targetType) {
+    var select = $('#node-input-targetType');
+    if (targetType !== 'fleet') {
+      select.val('connection');
+    }
+    function show() {
+      var fleet = isFleetTarget();
+      $('#' + classPrefix + '-connection-row').toggle(!fleet);
+      $('.' + classPrefix + '-fleet-row').toggle(fleet);
+    }
+    select.on('change', show);
+    show();
+  }
+
   function detachCompletion(completion) {
     if (completion) {
       completion.detach();
@@ -563,5 +619,8 @@
     attachArgumentCompletion: attachArgumentCompletion,
     detachCompletion: detachCompletion,
     splitTyped: splitTyped,
+    targetDefaults: targetDefaults,
+    setupTarget: setupTarget,
+    isFleetTarget: isFleetTarget,
   });
 })();

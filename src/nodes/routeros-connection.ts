@@ -4,7 +4,7 @@ import type { ConnectionUser, RouterOSConnectionNode } from './shared/connection
 import { withDeadline } from './shared/deadline';
 import { registerInspectEndpoint } from './shared/inspect-endpoint';
 import { connectionStatus } from './shared/status';
-import { isPort, isPositive, setting } from './shared/settings';
+import { isPort, isPositive, sessionOptions, setting } from './shared/settings';
 import { tlsOptions } from './shared/tls';
 
 interface ConnectionDef extends NodeDef {
@@ -66,18 +66,14 @@ export = function (RED: NodeAPI): void {
               node.warn(RED._('routeros-connection.warn.tls-unverified', { router: node.label })),
             )
           : false,
-        username: def.username || 'admin',
-        password: node.credentials?.password ?? '',
-        encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
-        connectTimeout: timeoutMs,
-        timeout: timeoutMs,
-        idleProbeInterval: keepaliveMs,
-        probeTimeout: timeoutMs,
-        // Short, so that a command sent right after a half-open timeout still fits its own timeout.
-        livenessTimeout: Math.min(2000, timeoutMs / 3),
-        loginRetryDelay: loginRetryMs,
-        // Listen streams feed Node-RED's message queue: let it drain between socket reads.
-        yieldBetweenChunks: true,
+        ...sessionOptions({
+          username: def.username,
+          password: node.credentials?.password,
+          encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
+          timeoutMs,
+          keepaliveMs,
+          loginRetryMs,
+        }),
       });
       session.on('state', (next: SessionState, error: Error | undefined) => {
         state = next;

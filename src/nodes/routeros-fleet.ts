@@ -15,7 +15,7 @@ import {
 } from '../client';
 import { withDeadline } from './shared/deadline';
 import type { FleetUser, RouterOSFleetNode } from './shared/fleet-types';
-import { isPort, isPositive, isWholeAtLeastOne, setting } from './shared/settings';
+import { isPort, isPositive, isWholeAtLeastOne, sessionOptions, setting } from './shared/settings';
 import { tlsOptions } from './shared/tls';
 
 interface FleetDef extends NodeDef {
@@ -124,16 +124,14 @@ export = function (RED: NodeAPI): void {
                 node.warn(RED._('routeros-fleet.warn.tls-unverified', { fleet: node.name || node.id })),
               )
             : false,
-          username: def.username || 'admin',
-          password: node.credentials?.password ?? '',
-          encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
-          connectTimeout: timeoutMs,
-          timeout: timeoutMs,
-          idleProbeInterval: keepaliveMs,
-          probeTimeout: timeoutMs,
-          livenessTimeout: Math.min(2000, timeoutMs / 3),
-          loginRetryDelay: loginRetryMs,
-          yieldBetweenChunks: true,
+          ...sessionOptions({
+            username: def.username,
+            password: node.credentials?.password,
+            encoding: isTextEncoding(def.encoding) ? def.encoding : 'utf8',
+            timeoutMs,
+            keepaliveMs,
+            loginRetryMs,
+          }),
         },
       });
       created.on('health', statusChanged);

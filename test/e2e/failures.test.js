@@ -5,40 +5,14 @@
 // fails at once with ELOGIN.
 require('should');
 const { startStack, printLogsOnFailure } = require('./helpers/stack');
+const { flowNodes } = require('./helpers/flow-nodes');
 
 const SECRET = 'e2e-failures-secret';
 const TAB = 'failures-tab';
 
-let n = 0;
-const at = () => ({ z: TAB, x: 100 + 10 * n, y: 40 * ++n });
-
-function inject(id, props, wires) {
-  return {
-    id,
-    type: 'inject',
-    ...at(),
-    props: Object.entries(props).map(([p, v]) => ({ p, v, vt: 'str' })),
-    repeat: '',
-    once: false,
-    wires: [wires],
-  };
-}
-
-/** A debug node showing `property` of each message in the sidebar. */
-function debug(id, property) {
-  return {
-    id,
-    type: 'debug',
-    ...at(),
-    active: true,
-    tosidebar: true,
-    console: false,
-    tostatus: false,
-    complete: property,
-    targetType: 'msg',
-    wires: [],
-  };
-}
+const { at, inject: injectNode, debug } = flowNodes(TAB);
+const inject = (id, props, wires) =>
+  injectNode(id, Object.fromEntries(Object.entries(props).map(([p, v]) => [p, [v, 'str']])), wires);
 
 /** Catch and Complete nodes scoped to `nodeId`, each showing msg.which (and the code, for Catch). */
 function catchAndComplete(nodeId) {

@@ -6,39 +6,14 @@ const net = require('node:net');
 require('should');
 const { RouterOSSimulator } = require('../../dist/simulator');
 const { startStack, printLogsOnFailure, USER } = require('./helpers/stack');
+const { flowNodes } = require('./helpers/flow-nodes');
 
 const SECRET = 'e2e-fleet-secret';
 const TAB = 'fleet-tab';
 
-let y = 0;
-const at = () => ({ z: TAB, x: 200, y: (y += 40) });
-
-function inject(id, router) {
-  return {
-    id,
-    type: 'inject',
-    ...at(),
-    props: [{ p: 'router', v: router, vt: 'json' }],
-    repeat: '',
-    once: false,
-    wires: [['cmd']],
-  };
-}
-
-function debug(id, property) {
-  return {
-    id,
-    type: 'debug',
-    ...at(),
-    active: true,
-    tosidebar: true,
-    console: false,
-    tostatus: false,
-    complete: property,
-    targetType: 'msg',
-    wires: [],
-  };
-}
+const { at, inject: injectNode, debug } = flowNodes(TAB);
+/** An inject button that sends msg.router (JSON) to the command node. */
+const inject = (id, router) => injectNode(id, { router: [router, 'json'] }, ['cmd']);
 
 describe('e2e: a fleet in a real Node-RED', function () {
   this.timeout(30000);

@@ -13,6 +13,8 @@ const pkg = require(path.join(root, 'package.json'));
 const SCRIPT_FILE = path.join(root, 'resources', 'routeros-editor.js');
 const SCRIPT_URL = `resources/${pkg.name}/routeros-editor.js`;
 const USERS = ['routeros-command', 'routeros-listen'];
+/** The cancel dialog loads it too, for the connection-or-fleet fields only. */
+const LOADED_BY = [...USERS, 'routeros-cancel'];
 
 const API = {
   asText: 1,
@@ -31,6 +33,9 @@ const API = {
   attachArgumentCompletion: 2,
   detachCompletion: 1,
   splitTyped: 1,
+  targetDefaults: 1,
+  setupTarget: 2,
+  isFleetTarget: 0,
 };
 
 /**
@@ -49,7 +54,7 @@ describe('the shared editor script', function () {
     pkg.files.should.containEql('resources/');
   });
 
-  for (const type of USERS) {
+  for (const type of LOADED_BY) {
     it(`is loaded by ${type}.html, which keeps no copy of it`, function () {
       const html = fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8');
       const tags = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]*)"[^>]*><\/script>/g)].map((m) => m[1]);
@@ -129,6 +134,26 @@ describe('the shared editor script', function () {
         (typeof found).should.equal('string', `${type}.${key} is missing`);
       }
       for (const kind of ['menu', 'command', 'argument']) catalog.completion.type[kind].should.be.a.String();
+    }
+  });
+
+  it('the connection-or-fleet fields use catalog keys every dialog has', function () {
+    const window = load({ RED: { _: (key) => key } });
+    const t = (key) => key;
+    const defaults = window.RouterOSEditor.targetDefaults(t);
+    Object.keys(defaults).should.eql(['targetType', 'connection', 'fleet', 'routers']);
+    defaults.connection.validate.call({ targetType: 'connection' }, '', {}).should.equal('errors.connection');
+    defaults.connection.validate.call({ targetType: 'fleet' }, '', {}).should.be.true();
+    defaults.fleet.validate.call({ targetType: 'fleet' }, '_ADD_', {}).should.equal('errors.fleet');
+    defaults.fleet.validate.call({ targetType: 'fleet' }, 'f1', {}).should.be.true();
+    for (const type of LOADED_BY) {
+      const catalog = JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', 'en-US', `${type}.json`), 'utf8'))[
+        type
+      ];
+      for (const key of ['connection', 'fleet']) catalog.errors[key].should.be.a.String();
+      for (const key of ['targetType', 'targetConnection', 'targetFleet', 'fleet', 'routers']) {
+        (typeof catalog.label[key]).should.equal('string', `${type}.label.${key}`);
+      }
     }
   });
 });
