@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isTextEncoding } from '../protocol';
+import { MAX_FLEET_ROUTERS, RouterOSFleetSimulator } from './fleet';
 import { RecordingProxy } from './record';
 import {
   RECORD_USAGE,
@@ -23,6 +24,9 @@ A RouterOS 7 API simulator for tests and demos (loopback only by default); \`rec
 
 Options:
   -p, --port N            port to listen on (default 8728, or 8729 with --tls; 0 = any free port)
+      --routers N         run N independent routers (identities router-001, …) on consecutive
+                          ports from --port (with --port 0: any free ports); prints the fleet
+                          as a router list (\`name host:port\` lines) for a routeros-fleet node
       --host ADDR         address to listen on (default 127.0.0.1)
   -u, --user NAME         login name (default admin)
       --password PASS     login password (default empty)
@@ -40,6 +44,8 @@ Options:
 export interface CliArgs {
   help: boolean;
   options: SimulatorOptions;
+  /** With --routers: how many routers the fleet has (options.port is the first one's). */
+  routers?: number;
 }
 
 /** Parses the command line; throws an Error whose message is meant for the user. */
@@ -50,6 +56,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     allowPositionals: false,
     options: {
       port: { type: 'string', short: 'p' },
+      routers: { type: 'string' },
       host: { type: 'string' },
       user: { type: 'string', short: 'u' },
       password: { type: 'string' },
@@ -75,6 +82,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.encoding !== undefined && !isTextEncoding(values.encoding)) {
     throw new Error(`invalid encoding: ${values.encoding} (utf8 or win1252)`);
   }
+  let routers: number | undefined;
+  if (values.routers !== undefined) {
+    routers = Number(values.routers);
+    if (!/^\d+$/.test(values.routers) || routers < 1 || routers > MAX_FLEET_ROUTERS) {
+      throw new Error(`invalid --routers: ${values.routers} (1 to ${MAX_FLEET_ROUTERS})`);
+    }
+    if (port > 0 && port + routers - 1 > 65535) throw new Error(`ports ${port}–${port + routers - 1} do not all exist`);
+    if (values.identity !== undefined) throw new Error('--identity and --routers: fleet routers are router-001, …');
+  }
   const options: SimulatorOptions = {
     host: values.host ?? '127.0.0.1',
     port,
@@ -91,7 +107,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   } else if (useTls) {
     options.tls = true;
   }
-  return { help: false, options };
+  return routers === undefined ? { help: false, options } : { help: false, options, routers };
 }
 
 export interface CliIo {
@@ -105,7 +121,7 @@ const defaultIo: CliIo = {
 };
 
 /** What the command line runs: the simulator, or the record proxy, or a replay. */
-export type CliService = RouterOSSimulator | RecordingProxy | ReplayServer;
+export type CliService = RouterOSSimulator | RouterOSFleetSimulator | RecordingProxy | ReplayServer;
 
 /**
  * Runs the simulator (or `record` / `replay`) from the command line until SIGINT or SIGTERM.
@@ -130,12 +146,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   return service;
 }
 
-function prepareSimulator(args: CliArgs, io: CliIo): () => Promise<RouterOSSimulator | undefined> {
+function prepareSimulator(
+  args: CliArgs,
+  io: CliIo,
+): () => Promise<RouterOSSimulator | RouterOSFleetSimulator | undefined> {
   return async () => {
     if (args.help) {
       io.out(USAGE);
       return undefined;
     }
+    if (args.routers !== undefined) return startFleet(args.options, args.routers, io);
     const simulator = new RouterOSSimulator(args.options);
     await simulator.start();
     io.out(
@@ -143,6 +163,20 @@ function prepareSimulator(args: CliArgs, io: CliIo): () => Promise<RouterOSSimul
     );
     return simulator;
   };
+}
+
+/** Prints the fleet as a router list; its first line is a `#` comment, so the whole output is one. */
+async function startFleet(options: SimulatorOptions, count: number, io: CliIo): Promise<RouterOSFleetSimulator> {
+  const { port, ...shared } = options;
+  const fleet = new RouterOSFleetSimulator({ ...shared, count, basePort: port });
+  await fleet.start();
+  const ports = fleet.ports;
+  const span = port ? `${fleet.host}:${ports[0]}–${ports[ports.length - 1]}` : `${fleet.host}, free ports`;
+  io.out(
+    `# RouterOS simulator fleet: ${count} router${count === 1 ? '' : 's'} on ${span} (user ${options.username ?? 'admin'})\n` +
+      fleet.routerList(),
+  );
+  return fleet;
 }
 
 function stopOnSignal(service: CliService, io: CliIo): void {

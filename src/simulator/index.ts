@@ -1,4 +1,5 @@
 export { RouterOSSimulator } from './server';
+export { RouterOSFleetSimulator, FleetSimulatorOptions, fleetRouterName, MAX_FLEET_ROUTERS } from './fleet';
 export { SimulatorOptions, SimulatorFaults, TlsMaterial, ConnectionInfo, CommandEvent, defaultFaults } from './types';
 export { SimRouter, Table, Row, ChangeEvent, RouterError } from './router';
 export { createScriptedServer, ScriptedServer, ScriptStep, ScriptSentence, ScriptedServerOptions } from './scripted';
