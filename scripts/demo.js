@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// `npm start`: the bundled RouterOS simulator plus a real Node-RED with this pack loaded from
-// the working tree and every example flow deployed, each on its own tab. Loopback only.
+// `npm start`: the bundled RouterOS simulator, a small fleet of simulated routers beside it, and
+// a real Node-RED with this pack loaded from the working tree and every example flow deployed,
+// each on its own tab. Loopback only.
 //
 //   ROUTEROS_PORT  simulator port (default 8728; a free one is picked if it is taken)
+//   ROUTEROS_FLEET_PORT  the fleet's first port (default 8740, the others follow; free ones are
+//                  picked if any is taken). Node-RED gets the fleet's router list, one
+//                  `name host:port` line per router, in the env var ROUTEROS_FLEET.
 //   PORT           Node-RED editor port (default 1880; likewise)
 //   --keep-flows   keep .node-red-demo/flows.json as you left it instead of reloading the examples
 //
-// Ctrl-C stops Node-RED and the simulator (a second Ctrl-C kills Node-RED at once).
+// Ctrl-C stops Node-RED and the simulators (a second Ctrl-C kills Node-RED at once).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,10 +22,12 @@ const ROUTEROS_USER = 'admin';
 /** How often a pretend user logs in (and stays for a while), for the active users example. */
 const VISIT_EVERY_MS = 20000;
 const VISIT_LENGTH_MS = 8000;
+/** Routers in the demo fleet (examples 07 and on): enough to see a fan-out, few enough to read. */
+const FLEET_SIZE = 5;
 
 function loadSimulator() {
   try {
-    return require('../dist/simulator').RouterOSSimulator;
+    return require('../dist/simulator');
   } catch (err) {
     if (err.code !== 'MODULE_NOT_FOUND') throw err;
     console.error('The simulator is not built yet: run `npm run build` (or use `npm start`, which builds first).');
@@ -45,6 +51,26 @@ async function usablePort(wanted, what) {
   if (wanted === 0 || (await isPortFree(wanted))) return wanted;
   console.log(`Port ${wanted} is taken; ${what} gets a free one instead.`);
   return 0;
+}
+
+/**
+ * The demo fleet on consecutive ports from `basePort`; when one of them is taken, on any free
+ * ports instead (the routers' list says where each one is).
+ */
+async function startFleet(RouterOSFleetSimulator, basePort) {
+  const options = { host: HOST, count: FLEET_SIZE, username: ROUTEROS_USER, password: '' };
+  if (basePort !== 0) {
+    const fleet = new RouterOSFleetSimulator({ ...options, basePort });
+    try {
+      await fleet.start();
+      return fleet;
+    } catch (err) {
+      console.log(`${err.message}; the fleet gets free ports instead.`);
+    }
+  }
+  const fleet = new RouterOSFleetSimulator(options);
+  await fleet.start();
+  return fleet;
 }
 
 /**
@@ -83,7 +109,7 @@ function startVisitors(sim) {
 }
 
 async function main() {
-  const RouterOSSimulator = loadSimulator();
+  const { RouterOSSimulator, RouterOSFleetSimulator } = loadSimulator();
   const keepFlows = process.argv.includes('--keep-flows') && fs.existsSync(path.join(USER_DIR, 'flows.json'));
 
   const sim = new RouterOSSimulator({
@@ -94,6 +120,7 @@ async function main() {
   });
   await sim.start();
   const stopVisitors = startVisitors(sim);
+  let fleet;
 
   let nr;
   let stopping = false;
@@ -103,7 +130,8 @@ async function main() {
     stopVisitors();
     if (nr) await nr.stop();
     await sim.stop();
-    console.log('Stopped Node-RED and the simulator.');
+    if (fleet) await fleet.stop();
+    console.log('Stopped Node-RED and the simulators.');
     process.exit(code);
   }
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -120,11 +148,19 @@ async function main() {
 
   const examples = loadExamples();
   try {
+    fleet = await startFleet(RouterOSFleetSimulator, portFromEnv('ROUTEROS_FLEET_PORT', 8740));
     nr = await startNodeRed({
       userDir: USER_DIR,
       port: await usablePort(portFromEnv('PORT', 1880), 'Node-RED'),
       flows: keepFlows ? undefined : mergeExamples(examples),
-      env: { ROUTEROS_HOST: HOST, ROUTEROS_PORT: String(sim.port), ROUTEROS_USER: ROUTEROS_USER },
+      env: {
+        ROUTEROS_HOST: HOST,
+        ROUTEROS_PORT: String(sim.port),
+        ROUTEROS_USER: ROUTEROS_USER,
+        // The whole list in one variable: a fleet node's router list set to `${ROUTEROS_FLEET}`
+        // takes it, newlines included (Node-RED replaces a property that is only `${NAME}`).
+        ROUTEROS_FLEET: fleet.routerList(),
+      },
       onLog: (line) => console.log(`  [node-red] ${line}`),
     });
   } catch (err) {
@@ -146,14 +182,22 @@ async function main() {
       '',
       `  Node-RED editor    ${nr.url}/`,
       `  RouterOS simulator ${HOST}:${sim.port} (user ${ROUTEROS_USER}, empty password)`,
+      `  RouterOS fleet     ${fleetPorts(fleet)}: ${fleet.names[0]} … ${fleet.names[fleet.count - 1]}, same user (env ROUTEROS_FLEET)`,
       `  Flows              ${flowsNote}`,
       `  User directory     ${path.relative(process.cwd(), USER_DIR) || USER_DIR}`,
       '',
       '  Open the editor, pick a tab and press the inject buttons; results appear in the debug sidebar.',
-      '  Ctrl-C stops Node-RED and the simulator.',
+      '  Ctrl-C stops Node-RED and the simulators.',
       '',
     ].join('\n'),
   );
+}
+
+/** `127.0.0.1:8740–8744`, or each port when they are not consecutive. */
+function fleetPorts(fleet) {
+  const ports = fleet.ports;
+  const consecutive = ports.every((port, i) => port === ports[0] + i);
+  return consecutive ? `${HOST}:${ports[0]}–${ports[ports.length - 1]}` : `${HOST} ports ${ports.join(', ')}`;
 }
 
 main().catch((err) => {

@@ -10,14 +10,18 @@ const { startStack, printLogsOnFailure, USER, RED_JS } = require('./helpers/stac
 const { loadExamples, exampleAsFlow, mergeExamples, EXAMPLES_DIR } = require('../../scripts/demo/examples');
 const { PACKAGE, REPO_ROOT } = require('../../scripts/demo/node-red-runner');
 const { connect } = require('../../dist/client');
+const { waitFor } = require('../helpers/wait');
 
 const SECRET = 'e2e-Pa55word-never-shown';
 const CONNECTION_ID = 'routeros-sim-connection';
+const FLEET_ID = 'routeros-sim-fleet';
 const OUR_TYPES = ['routeros-connection', 'routeros-fleet', 'routeros-command', 'routeros-listen', 'routeros-cancel'];
 
-/** Adds the password to the shared connection node, as the editor sends it on deploy. */
+/** Adds the password to the shared connection and fleet nodes, as the editor sends it on deploy. */
 function withPassword(flows) {
-  return flows.map((n) => (n.id === CONNECTION_ID ? { ...n, credentials: { password: SECRET } } : n));
+  return flows.map((n) =>
+    n.id === CONNECTION_ID || n.id === FLEET_ID ? { ...n, credentials: { password: SECRET } } : n,
+  );
 }
 
 /**
@@ -282,6 +286,59 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     const second = (await comms.nextDebug('rosex06-debug', { since: pressed })).payload;
     const sparkline = (line) => /^CPU \d+% (\S+) /.exec(line)[1];
     sparkline(second).length.should.equal(sparkline(first).length + 1); // one more reading
+    noProblemsSince(since);
+  });
+
+  it('example 07: every router of the fleet from ROUTEROS_FLEET answers, then one summary', async function () {
+    const since = await deployExample('07');
+    const names = stack.fleet.names;
+    const pressed = comms.mark();
+    await api.inject('rosex07-inject-all');
+    const summary = await comms.nextDebug('rosex07-debug-summary', { since: pressed, timeout: 10_000 });
+    summary.payload.ok.slice().sort().should.eql(names);
+    summary.payload.failed.should.eql({});
+    // Each router's line: the multi-line env var became the whole list. (They pass a function
+    // node on the way, so the summary may overtake the last of them.)
+    await waitFor(() => comms.debugFrom('rosex07-debug-router', pressed).length >= names.length, 5000, 'router lines');
+    const lines = comms
+      .debugFrom('rosex07-debug-router', pressed)
+      .map((m) => m.payload)
+      .sort();
+    lines.should.eql(
+      names.map(
+        (name, i) => `${name}: identity ${name}, RouterOS 7.18.2 (stable) on 127.0.0.1:${stack.fleet.ports[i]}`,
+      ),
+    );
+
+    const one = comms.mark();
+    await api.inject('rosex07-inject-one');
+    const only = await comms.nextDebug('rosex07-debug-summary', { since: one });
+    only.payload.ok.should.eql(['router-002']);
+    await comms.nextDebug('rosex07-debug-router', { since: one });
+    comms
+      .debugFrom('rosex07-debug-router', one)
+      .map((m) => m.payload)
+      .should.eql([`router-002: identity router-002, RouterOS 7.18.2 (stable) on 127.0.0.1:${stack.fleet.ports[1]}`]);
+    noProblemsSince(since);
+  });
+
+  it('example 07: a router that is down reaches the Catch node, the others answer', async function () {
+    const since = await deployExample('07');
+    const down = stack.fleet.routers[2];
+    await down.stop();
+    try {
+      const pressed = comms.mark();
+      await api.inject('rosex07-inject-all');
+      const summary = await comms.nextDebug('rosex07-debug-summary', { since: pressed, timeout: 15_000 });
+      summary.payload.ok.slice().sort().should.eql(['router-001', 'router-002']);
+      Object.keys(summary.payload.failed).should.eql(['router-003']);
+      summary.payload.failed['router-003'].code.should.equal('ECONNREFUSED');
+      const failed = await comms.nextDebug('rosex07-debug-failed', { since: pressed });
+      failed.payload.should.startWith('router-003: ');
+      await waitFor(() => comms.debugFrom('rosex07-debug-router', pressed).length >= 2, 5000, 'router lines');
+    } finally {
+      await down.start();
+    }
     noProblemsSince(since);
   });
 

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startNodeRed, REPO_ROOT } = require('../../../scripts/demo/node-red-runner');
-const { RouterOSSimulator } = require('../../../dist/simulator');
+const { RouterOSSimulator, RouterOSFleetSimulator } = require('../../../dist/simulator');
 
 // `ws` comes with Node-RED (its editor API serves /comms with it); Node 20 has no WebSocket global.
 const WebSocket = require(
@@ -17,6 +17,8 @@ const WebSocket = require(
 );
 
 const USER = 'admin';
+/** Routers in the stack's fleet (example 07 and the fleet tests use it through ROUTEROS_FLEET). */
+const FLEET_SIZE = 3;
 // Another Node-RED to test against (its red.js), e.g. Node-RED 5 from scripts/e2e-node-red-5.js;
 // unset, the stack runs this repository's devDependency.
 const RED_JS = process.env.E2E_NODE_RED_JS || undefined;
@@ -193,22 +195,33 @@ class Comms {
 }
 
 /**
- * Starts the simulator (`simOptions`, e.g. a password) and Node-RED (with the pack from
- * `packDir`, the working tree by default) with env ROUTEROS_HOST/
- * PORT/USER pointing at it, then connects the API and comms clients. Resolves
- * { sim, nr, api, comms, userDir, stop }; on any failure what was started is stopped again.
+ * Starts the simulator (`simOptions`, e.g. a password), a fleet of FLEET_SIZE simulated routers
+ * with the same account, and Node-RED (with the pack from `packDir`, the working tree by
+ * default) with env ROUTEROS_HOST/PORT/USER pointing at the simulator and ROUTEROS_FLEET holding
+ * the fleet's router list, then connects the API and comms clients. Resolves
+ * { sim, fleet, nr, api, comms, userDir, stop }; on any failure what was started is stopped again.
  */
 async function startStack({ simOptions = {}, flows = [], packDir } = {}) {
-  const stack = { sim: undefined, nr: undefined, api: undefined, comms: undefined, userDir: undefined };
+  const stack = {
+    sim: undefined,
+    fleet: undefined,
+    nr: undefined,
+    api: undefined,
+    comms: undefined,
+    userDir: undefined,
+  };
   stack.stop = async () => {
     if (stack.comms) stack.comms.close();
     if (stack.nr) await stack.nr.stop();
     if (stack.sim) await stack.sim.stop();
+    if (stack.fleet) await stack.fleet.stop();
     if (stack.userDir) fs.rmSync(stack.userDir, { recursive: true, force: true });
   };
   try {
     stack.sim = new RouterOSSimulator({ host: '127.0.0.1', port: 0, username: USER, ...simOptions });
     await stack.sim.start();
+    stack.fleet = new RouterOSFleetSimulator({ host: '127.0.0.1', count: FLEET_SIZE, username: USER, ...simOptions });
+    await stack.fleet.start();
     stack.userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'routeros-e2e-'));
     stack.nr = await startNodeRed({
       userDir: stack.userDir,
@@ -216,7 +229,12 @@ async function startStack({ simOptions = {}, flows = [], packDir } = {}) {
       flows,
       packDir,
       redJs: RED_JS,
-      env: { ROUTEROS_HOST: '127.0.0.1', ROUTEROS_PORT: String(stack.sim.port), ROUTEROS_USER: USER },
+      env: {
+        ROUTEROS_HOST: '127.0.0.1',
+        ROUTEROS_PORT: String(stack.sim.port),
+        ROUTEROS_USER: USER,
+        ROUTEROS_FLEET: stack.fleet.routerList(),
+      },
     });
     stack.api = new AdminApi(stack.nr.url);
     stack.comms = await Comms.connect(stack.nr.url);
