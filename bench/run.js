@@ -6,7 +6,7 @@
 //
 //   node bench/run.js             full run (about 6 minutes on a 2-core machine)
 //   node bench/run.js --smoke     every scenario at tiny size, once; writes nothing
-//   options: --only=decode,e2e,stream,listen,concurrency
+//   options: --only=decode,e2e,stream,listen,concurrency,fleet
 //            --profile        our side's workers under --cpu-prof; prints the top self time
 //            --heap-profile   our side's workers under --heap-prof; prints the top allocations
 //            --no-write   --out=FILE
@@ -16,8 +16,16 @@ const os = require('node:os');
 const path = require('node:path');
 const { ReplayServer } = require('./lib/replay-server');
 const { runRounds } = require('./lib/child');
+const { runFleet } = require('./lib/fleet-scenario');
 const { summary, si, num, spread, rowsLabel } = require('./lib/stats');
-const { renderTable, renderMarkdown, writeResults } = require('./lib/report');
+const {
+  renderTable,
+  renderMarkdown,
+  renderFleetMarkdown,
+  writeBlock,
+  FLEET_BEGIN,
+  FLEET_END,
+} = require('./lib/report');
 const { topSelfTime, topHeapSelf, formatTop } = require('./lib/profile-summary');
 
 const ROOT = path.join(__dirname, '..');
@@ -33,6 +41,8 @@ const FULL = {
   stream: { sizes: [100_000, 1_000_000], rounds: [5, 3] },
   listen: { sizes: [100_000, 1_000_000], rounds: [3, 3], plainSizes: [1_000_000] },
   concurrency: { count: 1000, rounds: 9 },
+  // 1,000 simulated routers, 100 at once; faults: 100 refusing and 50 silent among them.
+  fleet: { count: 1000, concurrency: 100, rounds: 5, faultRounds: 3, refused: 100, silent: 50, faultTimeoutMs: 2000 },
   warmRows: 10_000,
 };
 const SMOKE = {
@@ -41,6 +51,7 @@ const SMOKE = {
   stream: { sizes: [300, 3000], rounds: [1, 1] },
   listen: { sizes: [300, 3000], rounds: [1, 1], plainSizes: [3000] },
   concurrency: { count: 50, rounds: 2 },
+  fleet: { count: 20, concurrency: 5, rounds: 1, faultRounds: 1, refused: 2, silent: 1, faultTimeoutMs: 1000 },
   warmRows: 100,
 };
 
@@ -86,6 +97,9 @@ class Bench {
     this.config = options.smoke ? SMOKE : FULL;
     this.rows = []; // table rows
     this.failures = [];
+    this.fleetRows = []; // the fleet scenario's own table
+    this.fleetFailures = [];
+    this.fleetTitle = '';
     this.profiles = [];
     this.ourStreamRate = new Map();
   }
@@ -396,6 +410,12 @@ async function main() {
       log('4 concurrency');
       await bench.concurrency(server);
     }
+    if (wanted('fleet')) {
+      const fleet = await runFleet(bench.config.fleet, { log });
+      bench.fleetRows = fleet.rows;
+      bench.fleetFailures = fleet.failures;
+      bench.fleetTitle = fleet.title;
+    }
   } finally {
     await server.stop();
   }
@@ -411,10 +431,11 @@ async function main() {
     smoke: options.smoke,
     nodeRouteros: require(path.join(ROOT, 'node_modules', 'node-routeros', 'package.json')).version,
   };
-  console.log(renderTable(bench.rows, meta));
-  if (bench.failures.length) {
+  console.log(renderTable(bench.rows, meta, { rows: bench.fleetRows, title: bench.fleetTitle }));
+  const failures = [...bench.failures, ...bench.fleetFailures];
+  if (failures.length) {
     console.log('\nFailures (shown as "failed" in the table):');
-    for (const f of bench.failures) console.log(`- ${f}`);
+    for (const f of failures) console.log(`- ${f}`);
   }
   for (const { label, dir } of bench.profiles) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -432,7 +453,12 @@ async function main() {
     }
   }
   if (options.write) {
-    writeResults(options.out, renderMarkdown(bench.rows, bench.failures, meta));
+    // Each table has its own block: a run of some scenarios leaves the other table as it was.
+    if (bench.rows.length) writeBlock(options.out, renderMarkdown(bench.rows, bench.failures, meta));
+    if (bench.fleetRows.length) {
+      const fleet = { rows: bench.fleetRows, title: bench.fleetTitle };
+      writeBlock(options.out, renderFleetMarkdown(fleet, bench.fleetFailures, meta), FLEET_BEGIN, FLEET_END);
+    }
     console.log(`\nwritten to ${path.relative(process.cwd(), options.out) || options.out}`);
   }
 }

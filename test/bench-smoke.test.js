@@ -25,6 +25,16 @@ describe('benchmark smoke run', function () {
     for (const scenario of ['1 Decode', '2 End to end', '3 Streaming', '3b Node-RED', '4 Concurrency']) {
       stdout.should.containEql(scenario);
     }
+    // The fleet table: every side answered (a side that failed shows "failed") and the faults ran.
+    stdout.should.match(/Fleet: `\/system\/resource\/print` to 20 simulated routers, 5 at once/);
+    for (const measure of [
+      'warm fan-out (pooled), RouterPool',
+      'routeros-fleet + routeros-command',
+      'RSS growth per idle',
+    ]) {
+      stdout.should.containEql(measure);
+    }
+    stdout.should.match(/cold: summary with 2 refusing \+ 1 silent of 20 .*errors: 2 ECONNREFUSED, 1 ETIMEOUT/);
     stdout.should.not.match(/\bfailed\b/);
     stdout.should.not.containEql('written to');
   });

@@ -79,14 +79,15 @@ class WorkerProcess {
 /**
  * Starts one worker per side, runs `rounds` rounds (alternating the order), then asks each
  * for its final figures. Returns { [side]: { reps: [...], final, error } }; never rejects.
- * `params(side, round)` gives what each run gets (optional).
+ * `params(side, round)` gives what each run gets (optional). A side runs bench/workers/<name>.js
+ * unless it names another worker file (`worker`).
  */
 async function runRounds(name, sides, { rounds, setupTimeoutMs, runTimeoutMs, execArgv = {}, params }) {
   const out = {};
   const workers = {};
-  for (const { side, args } of sides) {
+  for (const { side, args, worker: file } of sides) {
     out[side] = { reps: [], final: undefined, error: undefined };
-    const worker = new WorkerProcess(name, args, execArgv[side] ?? []);
+    const worker = new WorkerProcess(file ?? name, args, execArgv[side] ?? []);
     workers[side] = worker;
     try {
       await worker.next(undefined, setupTimeoutMs);

@@ -1,11 +1,15 @@
 'use strict';
-// Renders the benchmark rows as one table (a padded Markdown table, readable in a terminal)
-// and writes it into BENCHMARKS.md between markers, keeping whatever notes surround them.
+// Renders the benchmark rows as tables (padded Markdown, readable in a terminal) and writes each
+// into BENCHMARKS.md between its markers, keeping whatever notes surround them: the client
+// scenarios (1–4) in one block, the fleet scenario (5) in another, so `--only=fleet` rewrites
+// only the fleet's table and a run without it leaves that table alone.
 const fs = require('node:fs');
 const { rowsLabel } = require('./stats');
 
 const BEGIN = '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->';
 const END = '<!-- bench:end -->';
+const FLEET_BEGIN = '<!-- bench:fleet:begin (written by `npm run bench`; edit outside these markers) -->';
+const FLEET_END = '<!-- bench:fleet:end -->';
 
 const COLUMNS = [
   ['scenario', 'Scenario'],
@@ -19,8 +23,20 @@ const COLUMNS = [
   ['note', 'Note'],
 ];
 
-function cells(row, previous) {
-  return COLUMNS.map(([key]) => {
+const FLEET_COLUMNS = [
+  ['measure', 'Measure'],
+  ['ours', 'Ours: median (min–max)'],
+  ['a', '(a) node-routeros, connect per message'],
+  ['b', '(b) hand-made nodes'],
+  ['vsA', 'Ours vs (a)'],
+  ['vsB', 'Ours vs (b)'],
+  ['target', 'Target'],
+  ['status', 'Status'],
+  ['note', 'Note'],
+];
+
+function cells(columns, row, previous) {
+  return columns.map(([key]) => {
     if (key === 'scenario') return previous && previous.scenario === row.scenario ? '' : row.scenario;
     if (key === 'rows') return rowsLabel(row.rows);
     const value = row[key];
@@ -28,9 +44,9 @@ function cells(row, previous) {
   });
 }
 
-function table(rows) {
-  const header = COLUMNS.map(([, title]) => title);
-  const body = rows.map((row, i) => cells(row, rows[i - 1]));
+function table(rows, columns = COLUMNS) {
+  const header = columns.map(([, title]) => title);
+  const body = rows.map((row, i) => cells(columns, row, rows[i - 1]));
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
   const line = (values) => `| ${values.map((v, c) => v.padEnd(widths[c])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
@@ -45,20 +61,24 @@ function heading(meta) {
   ].join('\n');
 }
 
-function renderTable(rows, meta) {
-  return `${heading(meta)}\n\n${table(rows)}`;
+/** The whole printout: the client table and/or the fleet table (`fleet` = { rows, title }). */
+function renderTable(rows, meta, fleet) {
+  const parts = [heading(meta)];
+  if (rows.length) parts.push(table(rows));
+  if (fleet && fleet.rows.length) parts.push(`${fleet.title}\n\n${table(fleet.rows, FLEET_COLUMNS)}`);
+  return parts.join('\n\n');
 }
 
-function renderMarkdown(rows, failures, meta) {
+function block(begin, end, meta, body, failures) {
   const parts = [
-    BEGIN,
+    begin,
     '',
     heading(meta)
       .split('\n')
       .map((l) => `${l}  `)
       .join('\n'),
     '',
-    table(rows),
+    body,
   ];
   if (failures.length) {
     parts.push(
@@ -68,18 +88,41 @@ function renderMarkdown(rows, failures, meta) {
       ...failures.map((f) => `- ${f.split('\n')[0]}`),
     );
   }
-  parts.push('', END);
+  parts.push('', end);
   return parts.join('\n');
 }
 
-/** Replaces the marked block in `file` (or appends it, or creates the file). */
-function writeResults(file, block) {
-  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (begin !== -1 && end > begin) text = text.slice(0, begin) + block + text.slice(end + END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  fs.writeFileSync(file, text);
+function renderMarkdown(rows, failures, meta) {
+  return block(BEGIN, END, meta, table(rows), failures);
 }
 
-module.exports = { renderTable, renderMarkdown, writeResults, BEGIN, END };
+function renderFleetMarkdown(fleet, failures, meta) {
+  return block(FLEET_BEGIN, FLEET_END, meta, `${fleet.title}\n\n${table(fleet.rows, FLEET_COLUMNS)}`, failures);
+}
+
+/** Replaces the block between `begin` and `end` in `file` (or appends it, or creates the file). */
+function writeBlock(file, text, begin = BEGIN, end = END) {
+  let content = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';
+  const from = content.indexOf(begin);
+  const to = content.indexOf(end);
+  if (from !== -1 && to > from) content = content.slice(0, from) + text + content.slice(to + end.length);
+  else content = `${content.trimEnd()}\n\n${text}\n`;
+  fs.writeFileSync(file, content);
+}
+
+/** Replaces the client scenarios' block (kept for callers of the single-table API). */
+function writeResults(file, text) {
+  writeBlock(file, text, BEGIN, END);
+}
+
+module.exports = {
+  renderTable,
+  renderMarkdown,
+  renderFleetMarkdown,
+  writeResults,
+  writeBlock,
+  BEGIN,
+  END,
+  FLEET_BEGIN,
+  FLEET_END,
+};

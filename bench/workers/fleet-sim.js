@@ -1,0 +1,67 @@
+'use strict';
+// Scenario 5, the routers: a fleet of simulated routers in a process of its own (so the measured
+// sides' memory and file descriptors are theirs alone), on loopback ports the system picks.
+// Messages (`run` params): { action: 'ports' } → every router's port; { action: 'stall',
+// indexes } → those routers accept connections and never answer (the others behave again);
+// { action: 'free-ports', count } → loopback ports nothing listens on (bound, then released);
+// { action: 'connections' } → connections open now and accepted so far.
+const net = require('node:net');
+const path = require('node:path');
+const { serveWorker } = require('../lib/child');
+const { ROOT, CREDENTIALS } = require('../lib/clients');
+const { openFds, requireFds } = require('../lib/fds');
+
+/** Binds `count` ephemeral loopback ports at once (so they differ), then releases them. */
+async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+serveWorker({
+  async setup({ count }) {
+    // A listening socket per router, and an accepted one per client connection.
+    requireFds(2 * count + 100, `a fleet of ${count} simulated routers`);
+    const { RouterOSFleetSimulator } = require(path.join(ROOT, 'dist', 'simulator'));
+    const fleet = new RouterOSFleetSimulator({ count, username: CREDENTIALS.username, password: CREDENTIALS.password });
+    const before = process.memoryUsage.rss();
+    await fleet.start();
+    return { fleet, rssPerRouter: (process.memoryUsage.rss() - before) / count };
+  },
+  async run({ fleet, rssPerRouter }, params) {
+    switch (params.action) {
+      case 'ports':
+        return { ports: fleet.ports, names: fleet.names, rssPerRouter, fds: openFds() };
+      case 'stall': {
+        const stalled = new Set(params.indexes);
+        fleet.routers.forEach((router, i) => {
+          // Connections made while stalled would stay silent for ever: drop them when it ends.
+          if (router.faults.stall && !stalled.has(i)) router.dropAll();
+          router.faults.stall = stalled.has(i);
+        });
+        return { stalled: stalled.size };
+      }
+      case 'free-ports':
+        return { ports: await freePorts(params.count) };
+      case 'connections':
+        return { open: fleet.openConnections, total: fleet.totalConnections };
+      default:
+        throw new Error(`unknown action ${params.action}`);
+    }
+  },
+  async finish({ fleet }) {
+    await fleet.stop();
+    return {};
+  },
+});
