@@ -42,7 +42,7 @@ const FULL = {
   listen: { sizes: [100_000, 1_000_000], rounds: [3, 3], plainSizes: [1_000_000] },
   concurrency: { count: 1000, rounds: 9 },
   // 1,000 simulated routers, 100 at once; faults: 100 refusing and 50 silent among them.
-  fleet: { count: 1000, concurrency: 100, rounds: 5, faultRounds: 3, refused: 100, silent: 50, faultTimeoutMs: 2000 },
+  fleet: { count: 1000, concurrency: 100, rounds: 7, faultRounds: 5, refused: 100, silent: 50, faultTimeoutMs: 2000 },
   warmRows: 10_000,
 };
 const SMOKE = {

@@ -120,8 +120,19 @@ async function runFleet(config, { log = () => undefined } = {}) {
       });
     }
 
-    // Memory and descriptors: ours after its last round; (b) after its flow connected.
-    const memory = out.ours.final && out.ours.final.memory;
+    // Memory and descriptors: ours in a process of its own; (b) from its setup (before the flow
+    // was loaded → every connection up and the flow warmed).
+    log(`5 fleet: memory of ${count} pooled connections`);
+    let memory;
+    const probe = new WorkerProcess('fleet', { ...args, side: 'ours', memoryProbe: true });
+    try {
+      await probe.next(undefined, 120_000);
+      memory = await probe.next({ type: 'run', params: { mode: 'memory' } }, 120_000);
+      await probe.next({ type: 'finish' }, 30_000);
+    } catch (err) {
+      failures.push(`fleet memory: ${err.message}`);
+      probe.kill();
+    }
     const handmadeMemory = out.handmade.final && out.handmade.final.memory;
     if (memory) {
       rows.push({
@@ -154,8 +165,6 @@ async function runFleet(config, { log = () => undefined } = {}) {
         ...target(memory.fdsAfter !== undefined && extra <= memory.fdsBefore + 5, 'pooled + a small constant'),
         note: memory.fdsBefore === undefined ? undefined : `${memory.fdsBefore} open before the pool`,
       });
-    } else {
-      failures.push('fleet memory: no figures from our side');
     }
 
     // Faults: refusing and silent routers among the others, against the healthy ones alone.
@@ -166,7 +175,7 @@ async function runFleet(config, { log = () => undefined } = {}) {
     );
     const list = faultyList(names, ports, free, config);
     const healthyOnly = list.routers.filter((router) => list.healthy.includes(router.name));
-    const worker = new WorkerProcess('fleet', { ...args, side: 'ours', measureMemory: false });
+    const worker = new WorkerProcess('fleet', { ...args, side: 'ours' });
     const faults = { withFaults: [], alone: [] };
     try {
       await worker.next(undefined, 180_000);

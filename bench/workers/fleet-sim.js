@@ -31,8 +31,9 @@ async function freePorts(count) {
 
 serveWorker({
   async setup({ count }) {
-    // A listening socket per router, and an accepted one per client connection.
-    requireFds(2 * count + 100, `a fleet of ${count} simulated routers`);
+    // A listening socket per router, and an accepted one per client connection: up to four
+    // sides hold a connection to every router at once.
+    requireFds(5 * count + 100, `a fleet of ${count} simulated routers`);
     const { RouterOSFleetSimulator } = require(path.join(ROOT, 'dist', 'simulator'));
     const fleet = new RouterOSFleetSimulator({ count, username: CREDENTIALS.username, password: CREDENTIALS.password });
     const before = process.memoryUsage.rss();
