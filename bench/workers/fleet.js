@@ -25,7 +25,7 @@ const COMMAND = '/system/resource/print';
 const WARM_UPS = 5;
 const WARM_RUNS = 3;
 
-/** The session settings of a routeros-fleet node (src/nodes/routeros-fleet.ts) at `timeoutMs`. */
+/** The session settings of a routeros-fleet node (sessionOptions in src/nodes/shared/settings.ts). */
 function fleetSession(timeoutMs) {
   return {
     username: CREDENTIALS.username,
