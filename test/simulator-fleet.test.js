@@ -181,7 +181,12 @@ describe('fleet simulator', function () {
         (await client.oneshot('/system/identity/print')).name.should.equal(router.name);
       }
       child.kill('SIGINT');
-      const { code, signal } = await exited;
+      // Bounded, so that a simulator that does not stop still reaches the finally below.
+      let timer;
+      const tooLong = new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('no exit within 10 s of SIGINT')), 10_000);
+      });
+      const { code, signal } = await Promise.race([exited, tooLong]).finally(() => clearTimeout(timer));
       ({ code, signal, err }).should.eql({ code: 0, signal: null, err: '' });
       (await Promise.all(list.map((router) => tryConnect(router.port)))).should.eql(list.map(() => 'ECONNREFUSED'));
     } finally {
