@@ -240,7 +240,9 @@ export class RouterOSSession extends EventEmitter {
     }
     const started = Date.now();
     const budget = timerDelay(options.timeout);
-    const client = await this.readyClient(budget);
+    // Connected and not being checked: no wait, not even a turn of the event loop.
+    const ready = this.connected && this.client && !this.client.liveness ? this.client : undefined;
+    const client = ready ?? (await this.readyClient(budget));
     if (budget === undefined) return run(client, options);
     return run(client, { ...options, timeout: Math.max(1, budget - (Date.now() - started)) });
   }

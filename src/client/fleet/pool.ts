@@ -47,6 +47,8 @@ interface Entry {
   users: number;
   idleTimer: NodeJS.Timeout | undefined;
   info: Promise<RouterInfo> | undefined;
+  /** The info once read, for callers that want it without waiting a turn. */
+  known: RouterInfo | undefined;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 1000;
@@ -113,6 +115,11 @@ export class RouterPool extends EventEmitter {
     } finally {
       this.release(entry);
     }
+  }
+
+  /** Who `router` is, when the current connection has read it already (no wait, no lease). */
+  knownInfo(router: PoolRouter): RouterInfo | undefined {
+    return this.entries.get(keyOf(router))?.known;
   }
 
   /** A stream on `router` that resumes after reconnects; it holds its connection until it ends. */
@@ -186,10 +193,13 @@ export class RouterPool extends EventEmitter {
   private open(router: PoolRouter, key: string): Entry {
     const create = this.options.createSession ?? ((options: SessionOptions) => new RouterOSSession(options));
     const session = create({ ...this.options.session, host: router.host, port: router.port });
-    const entry: Entry = { router, key, session, users: 0, idleTimer: undefined, info: undefined };
+    const entry: Entry = { router, key, session, users: 0, idleTimer: undefined, info: undefined, known: undefined };
     session.on('state', (state: SessionState) => {
       // A new connection may be a rebooted, upgraded router: read who it is again.
-      if (state !== 'connected') entry.info = undefined;
+      if (state !== 'connected') {
+        entry.info = undefined;
+        entry.known = undefined;
+      }
       if (state === 'connected') this.mark(router.name, 'up');
       if (state === 'disconnected') this.mark(router.name, 'down');
     });
@@ -247,7 +257,7 @@ export class RouterPool extends EventEmitter {
       entry.info = undefined;
       throw err;
     });
-    return {
+    entry.known = {
       name: router.name,
       host: router.host,
       port: router.port,
@@ -255,6 +265,7 @@ export class RouterPool extends EventEmitter {
       version: text(resource, 'version'),
       board: text(resource, 'board-name'),
     };
+    return entry.known;
   }
 
   private mark(name: string, health: RouterHealth): void {

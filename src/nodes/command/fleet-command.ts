@@ -38,7 +38,9 @@ export async function runOnFleet(
     targets.routers,
     fleet.concurrency,
     async (router: PoolRouter) => {
-      // Who the router is is read once per connection, alongside the command.
+      // Who the router is is read once per connection, alongside the command the first time.
+      const known = pool.knownInfo(router);
+      if (known) return { result: await pool.call(router, command, params, options), info: known };
       const [result, info] = await Promise.all([
         pool.call(router, command, params, options),
         pool.info(router, options).catch(() => undefined),
