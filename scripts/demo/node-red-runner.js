@@ -123,7 +123,12 @@ function prepareUserDir(userDir, { flows, settings, packDir = REPO_ROOT } = {}) 
   const link = path.join(userDir, 'node_modules', PACKAGE.name);
   removeOtherLinksTo(packDir, path.join(userDir, 'node_modules'), link);
   linkDir(packDir, link);
-  for (const [name, dir] of Object.entries(addOns)) linkDir(dir, path.join(userDir, 'node_modules', name));
+  for (const name of ADD_ONS) {
+    const addOnLink = path.join(userDir, 'node_modules', name);
+    if (addOns[name]) linkDir(addOns[name], addOnLink);
+    // A link left from a run when it was installed would point nowhere now.
+    else if (readLink(addOnLink) !== undefined) fs.rmSync(addOnLink, { force: true });
+  }
   if (flows !== undefined) {
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2) + '\n');
   }
