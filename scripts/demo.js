@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the bundled RouterOS simulator, a small fleet of simulated routers beside it, and
-// a real Node-RED with this pack loaded from the working tree and every example flow deployed,
-// each on its own tab. Loopback only.
+// a real Node-RED with this pack loaded from the working tree, FlowFuse Dashboard 2.0 (a
+// devDependency) beside it, and every example flow deployed, each on its own tab. Loopback only.
 //
 //   ROUTEROS_PORT  simulator port (default 8728; a free one is picked if it is taken)
 //   ROUTEROS_FLEET_PORT  the fleet's first port (default 8740, the others follow; free ones are
@@ -14,11 +14,13 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { startNodeRed, isPortFree, REPO_ROOT, HOST } = require('./demo/node-red-runner');
+const { startNodeRed, isPortFree, installedAddOns, REPO_ROOT, HOST } = require('./demo/node-red-runner');
 const { loadExamples, mergeExamples } = require('./demo/examples');
 
 const USER_DIR = path.join(REPO_ROOT, '.node-red-demo');
 const ROUTEROS_USER = 'admin';
+/** Example 11's page (its ui-base path + ui-page path), served by Dashboard 2.0. */
+const DASHBOARD_PAGE = '/dashboard/router';
 /** How often a pretend user logs in (and stays for a while), for the active users example. */
 const VISIT_EVERY_MS = 20000;
 const VISIT_LENGTH_MS = 8000;
@@ -146,7 +148,10 @@ async function main() {
     });
   }
 
-  const examples = loadExamples();
+  // Without the dashboard (an install without devDependencies) example 11's nodes would be of
+  // unknown types, and Node-RED starts no flows at all then: leave that example out.
+  const hasDashboard = Boolean(installedAddOns()['@flowfuse/node-red-dashboard']);
+  const examples = loadExamples().filter((e) => hasDashboard || !e.nodes.some((n) => /^ui-/.test(n.type)));
   try {
     fleet = await startFleet(RouterOSFleetSimulator, portFromEnv('ROUTEROS_FLEET_PORT', 8740));
     nr = await startNodeRed({
@@ -181,12 +186,16 @@ async function main() {
     [
       '',
       `  Node-RED editor    ${nr.url}/`,
+      hasDashboard
+        ? `  Dashboard          ${nr.url}${DASHBOARD_PAGE}  (example 11, FlowFuse Dashboard 2.0)`
+        : '  Dashboard          not installed (@flowfuse/node-red-dashboard), example 11 left out: run npm ci',
       `  RouterOS simulator ${HOST}:${sim.port} (user ${ROUTEROS_USER}, empty password)`,
       `  RouterOS fleet     ${fleetPorts(fleet)}: ${fleet.names[0]} … ${fleet.names[fleet.count - 1]}, same user (env ROUTEROS_FLEET)`,
       `  Flows              ${flowsNote}`,
       `  User directory     ${path.relative(process.cwd(), USER_DIR) || USER_DIR}`,
       '',
       '  Open the editor, pick a tab and press the inject buttons; results appear in the debug sidebar.',
+      ...(hasDashboard ? ['  Open the dashboard to watch the simulated router live.'] : []),
       '  Ctrl-C stops Node-RED and the simulators.',
       '',
     ].join('\n'),

@@ -4,7 +4,8 @@
 //
 //   prepareUserDir(dir, { flows })  writes settings.js, a package.json naming this pack, and
 //                                   node_modules/<pack> as a symlink to the repository (or to
-//                                   `packDir`, e.g. the unpacked `npm pack` tarball)
+//                                   `packDir`, e.g. the unpacked `npm pack` tarball), plus links
+//                                   to the add-on node packages the examples use (ADD_ONS)
 //   startNodeRed({ userDir, port }) spawns Node-RED, resolves once the editor answers HTTP
 //   handle.stop()                   SIGINT, then SIGKILL if it has not exited within a bound
 'use strict';
@@ -16,6 +17,13 @@ const { spawn } = require('node:child_process');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE = require(path.join(REPO_ROOT, 'package.json'));
 const HOST = '127.0.0.1';
+/**
+ * Node packages some examples need besides this pack (devDependencies, never dependencies: the
+ * dashboard is the user's choice). They are linked from this repository's node_modules into the
+ * user directory, where every Node-RED looks (Node-RED 4 would also find them beside its own
+ * install, Node-RED 5 from .cache/ would not).
+ */
+const ADD_ONS = ['@flowfuse/node-red-dashboard'];
 
 /**
  * Settings for a quiet, loopback-only Node-RED: no update check, no welcome tour, no palette
@@ -68,8 +76,27 @@ function removeOtherLinksTo(target, nodeModules, keep) {
  * it as installed) and node_modules/<pack> as a symlink to it (which is what the runtime scans).
  * `flows`, when given, replaces flows.json; `settings` are merged over settingsFor().
  */
+/** Links `target` as `link` (a junction on Windows needs no administrator rights). */
+function linkDir(target, link) {
+  if (readLink(link) === target) return;
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(link), { recursive: true }); // node_modules/@scope/
+  fs.symlinkSync(target, link, process.platform === 'win32' ? 'junction' : 'dir');
+}
+
+/** The ADD_ONS installed in this repository, as { name: folder }. */
+function installedAddOns() {
+  const found = {};
+  for (const name of ADD_ONS) {
+    const dir = path.join(REPO_ROOT, 'node_modules', name);
+    if (fs.existsSync(path.join(dir, 'package.json'))) found[name] = dir;
+  }
+  return found;
+}
+
 function prepareUserDir(userDir, { flows, settings, packDir = REPO_ROOT } = {}) {
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
+  const addOns = installedAddOns();
   const settingsFile = path.join(userDir, 'settings.js');
   fs.writeFileSync(
     settingsFile,
@@ -84,7 +111,10 @@ function prepareUserDir(userDir, { flows, settings, packDir = REPO_ROOT } = {}) 
         description: 'Node-RED user directory written by scripts/demo/node-red-runner.js',
         version: '0.0.0',
         private: true,
-        dependencies: { [PACKAGE.name]: `file:${packDir}` },
+        dependencies: {
+          [PACKAGE.name]: `file:${packDir}`,
+          ...Object.fromEntries(Object.entries(addOns).map(([name, dir]) => [name, `file:${dir}`])),
+        },
       },
       null,
       2,
@@ -92,11 +122,12 @@ function prepareUserDir(userDir, { flows, settings, packDir = REPO_ROOT } = {}) 
   );
   const link = path.join(userDir, 'node_modules', PACKAGE.name);
   removeOtherLinksTo(packDir, path.join(userDir, 'node_modules'), link);
-  if (readLink(link) !== packDir) {
-    fs.rmSync(link, { recursive: true, force: true });
-    fs.mkdirSync(path.dirname(link), { recursive: true }); // node_modules/@scope/
-    // A junction on Windows needs no administrator rights; elsewhere the type is ignored.
-    fs.symlinkSync(packDir, link, process.platform === 'win32' ? 'junction' : 'dir');
+  linkDir(packDir, link);
+  for (const name of ADD_ONS) {
+    const addOnLink = path.join(userDir, 'node_modules', name);
+    if (addOns[name]) linkDir(addOns[name], addOnLink);
+    // A link left from a run when it was installed would point nowhere now.
+    else if (readLink(addOnLink) !== undefined) fs.rmSync(addOnLink, { force: true });
   }
   if (flows !== undefined) {
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2) + '\n');
@@ -246,4 +277,14 @@ async function waitForHttp(url, timeoutMs) {
   throw lastError || new Error('timed out');
 }
 
-module.exports = { REPO_ROOT, PACKAGE, HOST, settingsFor, prepareUserDir, isPortFree, startNodeRed };
+module.exports = {
+  REPO_ROOT,
+  PACKAGE,
+  HOST,
+  ADD_ONS,
+  installedAddOns,
+  settingsFor,
+  prepareUserDir,
+  isPortFree,
+  startNodeRed,
+};

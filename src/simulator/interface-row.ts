@@ -126,6 +126,22 @@ function add(row: ReadonlyMap<string, string>, name: string, delta: number): [st
   return [name, String(Number(row.get(name) ?? '0') + delta)];
 }
 
+/** Traffic per second on a running interface at `position`, with ±25 % jitter each call. */
+export interface TrafficRate {
+  rxPackets: number;
+  txPackets: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export function trafficRate(position: number): TrafficRate {
+  const slot = Math.min(position, RX_PPS.length - 1);
+  const jitter = 0.75 + Math.random() * 0.5;
+  const rxPackets = RX_PPS[slot] * jitter;
+  const txPackets = TX_PPS[slot] * jitter;
+  return { rxPackets, txPackets, rxBytes: rxPackets * RX_SIZE, txBytes: txPackets * TX_SIZE };
+}
+
 /**
  * Traffic since the last refresh for a running interface: at least one packet each way, so two
  * prints always differ, more as time passes. Fast-path counters follow receive traffic (the
@@ -136,10 +152,9 @@ export function trafficSince(
   position: number,
   elapsedMs: number,
 ): Array<[string, string]> {
-  const slot = Math.min(position, RX_PPS.length - 1);
-  const jitter = 0.75 + Math.random() * 0.5;
-  const rxPackets = Math.max(1, Math.round((RX_PPS[slot] * elapsedMs * jitter) / 1000));
-  const txPackets = Math.max(1, Math.round((TX_PPS[slot] * elapsedMs * jitter) / 1000));
+  const rate = trafficRate(position);
+  const rxPackets = Math.max(1, Math.round((rate.rxPackets * elapsedMs) / 1000));
+  const txPackets = Math.max(1, Math.round((rate.txPackets * elapsedMs) / 1000));
   const rxBytes = rxPackets * RX_SIZE + Math.floor(Math.random() * 64);
   const txBytes = txPackets * TX_SIZE + Math.floor(Math.random() * 64);
   return [

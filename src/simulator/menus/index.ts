@@ -2,6 +2,7 @@ import { Handler, Words, trap } from '../context';
 import { consoleInspect } from './console';
 import { interfaceMenu } from './interface';
 import { ipAddressMenu } from './ip-address';
+import { monitorTraffic } from './monitor-traffic';
 import { ping } from './ping';
 import { identityMenu, resourceMenu } from './system';
 import { userActiveMenu } from './user';
@@ -13,7 +14,7 @@ import { userActiveMenu } from './user';
 const MENUS: Record<string, Record<string, Handler>> = {
   '': { ping },
   console: { inspect: consoleInspect(() => MENUS) },
-  interface: interfaceMenu,
+  interface: { ...interfaceMenu, 'monitor-traffic': monitorTraffic },
   ip: {},
   'ip/address': ipAddressMenu,
   system: {},
