@@ -322,6 +322,28 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     noProblemsSince(since);
   });
 
+  it('example 08: one listen node watches every router of the fleet; one cancel node stops them all', async function () {
+    const since = await deployExample('08');
+    const names = stack.fleet.names;
+    await comms.nextStatus(
+      'rosex08-listen',
+      (s) => s.fill === 'green' && String(s.text).startsWith(`listening on ${names.length}/${names.length}`),
+      { since, what: 'listening on every router' },
+    );
+    const pressed = comms.mark();
+    await api.inject('rosex08-inject-comment');
+    const line = await comms.nextDebug('rosex08-debug-events', { since: pressed });
+    line.payload.should.match(/^router-002: ether1 running=true disabled=false comment="\d+"$/);
+
+    const stop = comms.mark();
+    await api.inject('rosex08-inject-stop');
+    const cancelled = await comms.nextDebug('rosex08-debug-cancel', { since: stop });
+    cancelled.payload.should.eql({ tag: 'fleet-watch', cancelled: true, routers: names });
+    // A catalog key, which the editor translates ("stopped").
+    await comms.nextStatus('rosex08-listen', (s) => s.text === 'routeros-listen.status.stopped', { since: stop });
+    noProblemsSince(since);
+  });
+
   it('example 07: a router that is down reaches the Catch node, the others answer', async function () {
     const since = await deployExample('07');
     const down = stack.fleet.routers[2];
