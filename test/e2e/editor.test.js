@@ -14,7 +14,7 @@ const { openEditorPage, editorSteps } = require('./helpers/editor');
 const { loadExamples, mergeExamples } = require('../../scripts/demo/examples');
 const { REPO_ROOT, PACKAGE } = require('../../scripts/demo/node-red-runner');
 
-const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel'];
+const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel', 'routeros-ensure'];
 const OUR_TYPES = ['routeros-connection', 'routeros-fleet', ...PALETTE_TYPES];
 const CONNECTION_ID = 'routeros-sim-connection';
 

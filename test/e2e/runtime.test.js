@@ -13,7 +13,14 @@ const { connect } = require('../../dist/client');
 
 const SECRET = 'e2e-Pa55word-never-shown';
 const CONNECTION_ID = 'routeros-sim-connection';
-const OUR_TYPES = ['routeros-connection', 'routeros-fleet', 'routeros-command', 'routeros-listen', 'routeros-cancel'];
+const OUR_TYPES = [
+  'routeros-connection',
+  'routeros-fleet',
+  'routeros-command',
+  'routeros-listen',
+  'routeros-cancel',
+  'routeros-ensure',
+];
 
 /** Adds the password to the shared connection node, as the editor sends it on deploy. */
 function withPassword(flows) {
@@ -97,7 +104,7 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     (await api.json('GET', '/settings')).version.replace(/-git$/, '').should.equal(wanted);
   });
 
-  it('loads the pack from the working tree with its four node types', async function () {
+  it('loads the pack from the working tree with its node types', async function () {
     const nodes = await api.nodes();
     const ours = nodes.filter((set) => set.module === PACKAGE.name);
     ours
