@@ -6,7 +6,7 @@
 //
 //   node bench/run.js             full run (about 6 minutes on a 2-core machine)
 //   node bench/run.js --smoke     every scenario at tiny size, once; writes nothing
-//   options: --only=decode,e2e,stream,listen,concurrency
+//   options: --only=decode,e2e,stream,listen,concurrency,ensure
 //            --profile        our side's workers under --cpu-prof; prints the top self time
 //            --heap-profile   our side's workers under --heap-prof; prints the top allocations
 //            --no-write   --out=FILE
@@ -19,6 +19,7 @@ const { runRounds } = require('./lib/child');
 const { summary, si, num, spread, rowsLabel } = require('./lib/stats');
 const { renderTable, renderMarkdown, writeResults } = require('./lib/report');
 const { topSelfTime, topHeapSelf, formatTop } = require('./lib/profile-summary');
+const { ensureScenario } = require('./lib/ensure-scenario');
 
 const ROOT = path.join(__dirname, '..');
 const TAG = '2'; // the tag both clients use for the measured calls (see lib/clients.js)
@@ -395,6 +396,10 @@ async function main() {
     if (wanted('concurrency')) {
       log('4 concurrency');
       await bench.concurrency(server);
+    }
+    if (wanted('ensure')) {
+      log('5 desired state (ensure)');
+      await ensureScenario(bench, options.smoke);
     }
   } finally {
     await server.stop();

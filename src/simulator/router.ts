@@ -44,6 +44,8 @@ function parseBoolean(value: string): boolean | undefined {
 export class Table {
   readonly name: string;
   private readonly items: Row[] = [];
+  /** `.id` → item, so a set or remove on a 50,000-entry table does not scan it. */
+  private readonly byId = new Map<string, Row>();
   private nextId = 1;
   private readonly notify: (event: ChangeEvent) => void;
   /** Puts a changed item's properties in the menu's print order (identity when absent). */
@@ -66,8 +68,7 @@ export class Table {
 
   /** Finds an item by `.id` (`*1`) or, like a real router, by its `name`. */
   find(idOrName: string): Row | undefined {
-    const byId = this.items.find((row) => row.get('.id') === idOrName);
-    return byId ?? this.items.find((row) => row.get('name') === idOrName);
+    return this.byId.get(idOrName) ?? this.items.find((row) => row.get('name') === idOrName);
   }
 
   /** Like find, but throws `no such item`. */
@@ -84,6 +85,7 @@ export class Table {
     for (const [k, v] of fields) if (k !== '.id') row.set(k, v);
     if (this.arrange) row = this.arrange(row);
     this.items.push(row);
+    this.byId.set(id, row);
     this.notify({ table: this.name, kind: 'add', id, row: new Map(row) });
     return id;
   }
@@ -135,6 +137,7 @@ export class Table {
   remove(idOrName: string): void {
     const row = this.require(idOrName);
     this.items.splice(this.items.indexOf(row), 1);
+    this.byId.delete(row.get('.id') as string);
     this.notify({ table: this.name, kind: 'remove', id: row.get('.id') as string, row: new Map(row) });
   }
 

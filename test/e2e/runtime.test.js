@@ -292,6 +292,66 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     noProblemsSince(since);
   });
 
+  it('07: the blocklist: a dry run writes nothing, apply makes the list, a second apply has nothing to do', async function () {
+    const since = await deployExample('07');
+    const blocked = () => stack.sim.router.print('/ip/firewall/address-list').filter((r) => r.list === 'blocked');
+    const before = blocked().length;
+
+    await api.inject('rosex07-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex07-debug-diff', { since })).payload;
+    dry.should.containEql('+ list=blocked address=203.0.113.7 comment=scanner');
+    dry.length.should.equal(3 + before);
+    blocked().length.should.equal(before);
+
+    const applied = comms.mark();
+    await api.inject('rosex07-inject-apply');
+    (await comms.nextDebug('rosex07-debug-diff', { since: applied })).payload.should.eql(dry);
+    blocked()
+      .map((r) => r.address)
+      .sort()
+      .should.eql(['198.51.100.0/24', '203.0.113.7', '203.0.113.8']);
+    // The dynamic entry of another list is still there.
+    stack.sim.router
+      .print('/ip/firewall/address-list')
+      .some((r) => r.dynamic === 'true')
+      .should.be.true();
+
+    const again = comms.mark();
+    await api.inject('rosex07-inject-apply');
+    (await comms.nextDebug('rosex07-debug-diff', { since: again })).payload.should.eql([]);
+    (await comms.nextDebug('rosex07-debug-report', { since: again })).payload.should.have.properties({
+      changed: false,
+      unchanged: 3,
+    });
+    noProblemsSince(since);
+  });
+
+  it("08: DNS as code: dry run, apply, and 01:00:00 equals the router's 1h on the next run", async function () {
+    const since = await deployExample('08');
+    const managed = () => stack.sim.router.print('/ip/dns/static').filter((r) => r.comment === 'dns-as-code');
+
+    await api.inject('rosex08-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex08-debug-diff', { since })).payload;
+    dry.should.containEql('+ comment=dns-as-code name=nas.home.arpa address=192.168.88.10 ttl=1h');
+    managed().length.should.equal(0);
+
+    const applied = comms.mark();
+    await api.inject('rosex08-inject-apply');
+    (await comms.nextDebug('rosex08-debug-diff', { since: applied })).payload.should.eql(dry);
+    managed()
+      .map((r) => `${r.name} ${r.address} ${r.ttl}`)
+      .should.eql([
+        'nas.home.arpa 192.168.88.10 1h',
+        'printer.home.arpa 192.168.88.20 1h',
+        'router.home.arpa 192.168.88.1 1d',
+      ]);
+
+    const again = comms.mark();
+    await api.inject('rosex08-inject-dry-run');
+    (await comms.nextDebug('rosex08-debug-diff', { since: again })).payload.should.eql([]);
+    noProblemsSince(since);
+  });
+
   it('runs all examples together (as npm start does) without errors', async function () {
     const since = await stack.deploy(withPassword(mergeExamples(examples)));
     await listening('rosex03-listen', since);
