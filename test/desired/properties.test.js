@@ -211,6 +211,15 @@ describe('desired state: properties against the simulator', function () {
             sameValue(want[k] ?? '', row[k]).should.be.true(`${row['.id']} ${k}: ${want[k]} vs ${row[k]}`);
           }
         }
+        // One at a time, nothing of the victim's phase goes out after it (the run stops there).
+        if (window === 1) {
+          const victimAt = desired.findIndex((e) => uniqueBy(e) === uniqueBy(victim));
+          const indexOf = (entry) => desired.findIndex((e) => uniqueBy(e) === uniqueBy(entry));
+          const wasThere = before.some((r) => r.dynamic !== 'true' && uniqueBy(r) === uniqueBy(victim));
+          const phase = wasThere ? result.report.updated.map((u) => u.key) : result.report.added;
+          for (const entry of phase) indexOf(entry).should.be.below(victimAt);
+          if (wasThere) result.report.added.should.eql([]);
+        }
         // Every write but the refused one shows in the report.
         const reported = result.report.added.length + result.report.updated.length + result.report.removed.length;
         (writes() - writesBefore).should.equal(reported + 1);
