@@ -292,20 +292,20 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     noProblemsSince(since);
   });
 
-  it('07: the blocklist: a dry run writes nothing, apply makes the list, a second apply has nothing to do', async function () {
-    const since = await deployExample('07');
+  it('09: the blocklist: a dry run writes nothing, apply makes the list, a second apply has nothing to do', async function () {
+    const since = await deployExample('09');
     const blocked = () => stack.sim.router.print('/ip/firewall/address-list').filter((r) => r.list === 'blocked');
     const before = blocked().length;
 
-    await api.inject('rosex07-inject-dry-run');
-    const dry = (await comms.nextDebug('rosex07-debug-diff', { since })).payload;
+    await api.inject('rosex09-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex09-debug-diff', { since })).payload;
     dry.should.containEql('+ list=blocked address=203.0.113.7 comment=scanner');
     dry.length.should.equal(3 + before);
     blocked().length.should.equal(before);
 
     const applied = comms.mark();
-    await api.inject('rosex07-inject-apply');
-    (await comms.nextDebug('rosex07-debug-diff', { since: applied })).payload.should.eql(dry);
+    await api.inject('rosex09-inject-apply');
+    (await comms.nextDebug('rosex09-debug-diff', { since: applied })).payload.should.eql(dry);
     blocked()
       .map((r) => r.address)
       .sort()
@@ -317,27 +317,27 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
       .should.be.true();
 
     const again = comms.mark();
-    await api.inject('rosex07-inject-apply');
-    (await comms.nextDebug('rosex07-debug-diff', { since: again })).payload.should.eql([]);
-    (await comms.nextDebug('rosex07-debug-report', { since: again })).payload.should.have.properties({
+    await api.inject('rosex09-inject-apply');
+    (await comms.nextDebug('rosex09-debug-diff', { since: again })).payload.should.eql([]);
+    (await comms.nextDebug('rosex09-debug-report', { since: again })).payload.should.have.properties({
       changed: false,
       unchanged: 3,
     });
     noProblemsSince(since);
   });
 
-  it("08: DNS as code: dry run, apply, and 01:00:00 equals the router's 1h on the next run", async function () {
-    const since = await deployExample('08');
+  it("10: DNS as code: dry run, apply, and 01:00:00 equals the router's 1h on the next run", async function () {
+    const since = await deployExample('10');
     const managed = () => stack.sim.router.print('/ip/dns/static').filter((r) => r.comment === 'dns-as-code');
 
-    await api.inject('rosex08-inject-dry-run');
-    const dry = (await comms.nextDebug('rosex08-debug-diff', { since })).payload;
+    await api.inject('rosex10-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex10-debug-diff', { since })).payload;
     dry.should.containEql('+ comment=dns-as-code name=nas.home.arpa address=192.168.88.10 ttl=1h');
     managed().length.should.equal(0);
 
     const applied = comms.mark();
-    await api.inject('rosex08-inject-apply');
-    (await comms.nextDebug('rosex08-debug-diff', { since: applied })).payload.should.eql(dry);
+    await api.inject('rosex10-inject-apply');
+    (await comms.nextDebug('rosex10-debug-diff', { since: applied })).payload.should.eql(dry);
     managed()
       .map((r) => `${r.name} ${r.address} ${r.ttl}`)
       .should.eql([
@@ -347,8 +347,8 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
       ]);
 
     const again = comms.mark();
-    await api.inject('rosex08-inject-dry-run');
-    (await comms.nextDebug('rosex08-debug-diff', { since: again })).payload.should.eql([]);
+    await api.inject('rosex10-inject-dry-run');
+    (await comms.nextDebug('rosex10-debug-diff', { since: again })).payload.should.eql([]);
     noProblemsSince(since);
   });
 
