@@ -4,13 +4,14 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 // The layers of src/ and what each may import (besides itself and packages): the protocol
-// stands alone, the client builds on it, the nodes on the client; the simulator speaks the
-// protocol and knows nothing of the client or the nodes. A wrong import fails `npm run lint`
+// stands alone, the client builds on it, desired-state planning on the client, the nodes on
+// both; the simulator speaks the protocol and knows nothing of the client or the nodes. A wrong import fails `npm run lint`
 // (test/lint-layers.test.js plants one per rule).
 const LAYERS = {
   protocol: [],
   client: ['protocol'],
-  nodes: ['client'],
+  nodes: ['client', 'desired'],
+  desired: ['client', 'protocol'],
   simulator: ['protocol'],
 };
 
@@ -27,7 +28,7 @@ function layerRule(layer, allowed) {
             {
               // A relative path that climbs to src/ and enters a forbidden layer.
               regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
-              message: `src/${layer} may import ${may} (layers: protocol ← client ← nodes, protocol ← simulator).`,
+              message: `src/${layer} may import ${may} (layers: protocol ← client ← desired ← nodes, protocol ← simulator).`,
             },
           ],
         },

@@ -6,7 +6,7 @@
 //
 //   node bench/run.js             full run (about 6 minutes on a 2-core machine)
 //   node bench/run.js --smoke     every scenario at tiny size, once; writes nothing
-//   options: --only=decode,e2e,stream,listen,concurrency,fleet
+//   options: --only=decode,e2e,stream,listen,concurrency,fleet,ensure
 //            --profile        our side's workers under --cpu-prof; prints the top self time
 //            --heap-profile   our side's workers under --heap-prof; prints the top allocations
 //            --no-write   --out=FILE
@@ -27,6 +27,7 @@ const {
   FLEET_END,
 } = require('./lib/report');
 const { topSelfTime, topHeapSelf, formatTop } = require('./lib/profile-summary');
+const { ensureScenario } = require('./lib/ensure-scenario');
 
 const ROOT = path.join(__dirname, '..');
 const TAG = '2'; // the tag both clients use for the measured calls (see lib/clients.js)
@@ -415,6 +416,10 @@ async function main() {
       bench.fleetRows = fleet.rows;
       bench.fleetFailures = fleet.failures;
       bench.fleetTitle = fleet.title;
+    }
+    if (wanted('ensure')) {
+      log('5 desired state (ensure)');
+      await ensureScenario(bench, options.smoke);
     }
   } finally {
     await server.stop();

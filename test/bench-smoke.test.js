@@ -22,7 +22,14 @@ describe('benchmark smoke run', function () {
     if (code !== 0) throw new Error(`bench --smoke exited with ${code}\n${stderr}\n${stdout}`);
     stdout.should.match(/SMOKE RUN/);
     stdout.should.match(/\| Scenario +\| Rows +\| Measure/);
-    for (const scenario of ['1 Decode', '2 End to end', '3 Streaming', '3b Node-RED', '4 Concurrency']) {
+    for (const scenario of [
+      '1 Decode',
+      '2 End to end',
+      '3 Streaming',
+      '3b Node-RED',
+      '4 Concurrency',
+      '5 Desired state',
+    ]) {
       stdout.should.containEql(scenario);
     }
     // The fleet table: every side answered (a side that failed shows "failed") and the faults ran.

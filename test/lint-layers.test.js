@@ -1,5 +1,5 @@
 'use strict';
-// The layering of src/ (protocol ← client ← nodes, protocol ← simulator) is enforced by
+// The layering of src/ (protocol ← client ← desired ← nodes, client ← nodes, protocol ← simulator) is enforced by
 // eslint.config.mjs. Each case lints a planted file with the project's own configuration
 // and checks that a wrong import fails and a right one passes, so a config that stops
 // matching (a renamed folder, a broken pattern) fails here instead of letting layers mix.
@@ -23,6 +23,11 @@ const WRONG = [
   ['src/simulator/planted.ts', "import { connect } from '../client';"],
   ['src/simulator/menus/planted.ts', "import type { RouterOSSession } from '../../client/session';"],
   ['src/simulator/planted.ts', "export { statusFor } from '../nodes/shared/status';"],
+  ['src/client/planted.ts', "import { ensure } from '../desired';"],
+  ['src/protocol/planted.ts', "import { ensure } from '../desired/ensure';"],
+  ['src/simulator/planted.ts', "import { makePlan } from '../desired/plan';"],
+  ['src/desired/planted.ts', "import { failInput } from '../nodes/shared/errors';"],
+  ['src/desired/planted.ts', "import { RouterOSSimulator } from '../simulator';"],
 ];
 
 const RIGHT = [
@@ -33,6 +38,9 @@ const RIGHT = [
   ['src/nodes/planted.ts', "import { statusFor } from './shared/status';"],
   ['src/simulator/planted.ts', "import { SentenceDecoder } from '../protocol';"],
   ['src/simulator/menus/planted.ts', "import { RouterError } from '../router';"],
+  ['src/desired/planted.ts', "import { InputError } from '../client';"],
+  ['src/desired/planted.ts', "import type { Attributes } from '../protocol';"],
+  ['src/nodes/planted.ts', "import { ensure } from '../desired';"],
 ];
 
 describe('lint: the layers of src/', function () {
@@ -55,7 +63,7 @@ describe('lint: the layers of src/', function () {
       const errors = await layerErrors(file, statement);
       errors.length.should.equal(1, 'the layer rule did not fire');
       errors[0].severity.should.equal(2);
-      errors[0].message.should.match(/layers: protocol ← client ← nodes, protocol ← simulator/);
+      errors[0].message.should.match(/layers: protocol ← client ← desired ← nodes, protocol ← simulator/);
     });
   }
 

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   ECONTROLBYTE: 'a word length started with a reserved byte',
   EEMPTYSENTENCE: 'a sentence had no words',
   EDECODER: 'the decoder failed unexpectedly',
+  ELIMIT: 'a desired-state run needed more changes than its "most changes" allows; nothing was changed',
   EINTERNAL: 'a bug in this package',
 } as const;
 

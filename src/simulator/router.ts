@@ -44,6 +44,8 @@ function parseBoolean(value: string): boolean | undefined {
 export class Table {
   readonly name: string;
   private readonly items: Row[] = [];
+  /** `.id` → item, so a set or remove on a 50,000-entry table does not scan it. */
+  private readonly byId = new Map<string, Row>();
   private nextId = 1;
   private readonly notify: (event: ChangeEvent) => void;
   /** Puts a changed item's properties in the menu's print order (identity when absent). */
@@ -66,8 +68,7 @@ export class Table {
 
   /** Finds an item by `.id` (`*1`) or, like a real router, by its `name`. */
   find(idOrName: string): Row | undefined {
-    const byId = this.items.find((row) => row.get('.id') === idOrName);
-    return byId ?? this.items.find((row) => row.get('name') === idOrName);
+    return this.byId.get(idOrName) ?? this.items.find((row) => row.get('name') === idOrName);
   }
 
   /** Like find, but throws `no such item`. */
@@ -84,6 +85,7 @@ export class Table {
     for (const [k, v] of fields) if (k !== '.id') row.set(k, v);
     if (this.arrange) row = this.arrange(row);
     this.items.push(row);
+    this.byId.set(id, row);
     this.notify({ table: this.name, kind: 'add', id, row: new Map(row) });
     return id;
   }
@@ -135,7 +137,21 @@ export class Table {
   remove(idOrName: string): void {
     const row = this.require(idOrName);
     this.items.splice(this.items.indexOf(row), 1);
+    this.byId.delete(row.get('.id') as string);
     this.notify({ table: this.name, kind: 'remove', id: row.get('.id') as string, row: new Map(row) });
+  }
+
+  /**
+   * `move`: puts the items, in the order given, right before `destination` (or at the end of the
+   * table when it is undefined). Every id is checked first, so a bad one moves nothing.
+   */
+  move(ids: readonly string[], destination: string | undefined): void {
+    const moving = ids.map((id) => this.require(id));
+    const before = destination === undefined ? undefined : this.require(destination);
+    if (before && moving.includes(before)) return;
+    for (const row of moving) this.items.splice(this.items.indexOf(row), 1);
+    const at = before ? this.items.indexOf(before) : this.items.length;
+    this.items.splice(at, 0, ...moving);
   }
 }
 
@@ -172,6 +188,27 @@ export class SimRouter extends EventEmitter {
   readonly interfaces: Table;
   readonly addresses: Table;
   readonly activeUsers: Table;
+  readonly addressLists: Table;
+  readonly filterRules: Table;
+  readonly dnsStatic: Table;
+  /** `/ip/dns`, a one-object menu: its one row, without `.id`. */
+  readonly dns: Row = new Map([
+    ['servers', ''],
+    ['dynamic-servers', ''],
+    ['use-doh-server', ''],
+    ['verify-doh-cert', 'false'],
+    ['allow-remote-requests', 'false'],
+    ['max-udp-packet-size', '4096'],
+    ['query-server-timeout', '2s'],
+    ['query-total-timeout', '10s'],
+    ['max-concurrent-queries', '100'],
+    ['max-concurrent-tcp-sessions', '20'],
+    ['cache-size', '2048'],
+    ['cache-max-ttl', '1w'],
+    ['cache-used', '31'],
+  ]);
+  /** Write commands (add, set, remove, move, ...) each session has sent, by session number. */
+  private readonly writes = new Map<number, number>();
   /** When the router (re)booted; uptime counts from here. */
   bootTime = Date.now();
   private cpuLoad = 3;
@@ -190,6 +227,10 @@ export class SimRouter extends EventEmitter {
     this.interfaces = new Table('interface', notify, arrangeInterfaceRow);
     this.addresses = new Table('ip/address', notify);
     this.activeUsers = new Table('user/active', notify);
+    this.addressLists = new Table('ip/firewall/address-list', notify);
+    this.filterRules = new Table('ip/firewall/filter', notify);
+    this.dnsStatic = new Table('ip/dns/static', notify);
+    seedFirewall(this);
     for (const name of ['ether1', 'ether2']) this.addInterface({ name, 'default-name': name });
   }
 
@@ -202,6 +243,12 @@ export class SimRouter extends EventEmitter {
         return this.addresses;
       case 'user/active':
         return this.activeUsers;
+      case 'ip/firewall/address-list':
+        return this.addressLists;
+      case 'ip/firewall/filter':
+        return this.filterRules;
+      case 'ip/dns/static':
+        return this.dnsStatic;
       default:
         return undefined;
     }
@@ -218,6 +265,7 @@ export class SimRouter extends EventEmitter {
     if (table) return table.rows().map((row) => Object.fromEntries(row));
     if (path === 'system/identity') return [{ name: this.identity }];
     if (path === 'system/resource') return [Object.fromEntries(this.resource())];
+    if (path === 'ip/dns') return [Object.fromEntries(this.dns)];
     throw new Error(`the simulator has no menu ${menu}`);
   }
 
@@ -241,6 +289,19 @@ export class SimRouter extends EventEmitter {
   private notify(event: ChangeEvent): void {
     if (this.held) this.held.push(event);
     else this.emit('change', event);
+  }
+
+  /** Counts one write command of a session (the menus call it for add, set, remove, move...). */
+  countWrite(session: number): void {
+    this.writes.set(session, (this.writes.get(session) ?? 0) + 1);
+  }
+
+  /** Write commands one session has sent, or every session together when none is named. */
+  writeCount(session?: number): number {
+    if (session !== undefined) return this.writes.get(session) ?? 0;
+    let total = 0;
+    for (const n of this.writes.values()) total += n;
+    return total;
   }
 
   // ---- /system/identity -------------------------------------------------------------------
@@ -433,6 +494,32 @@ export class SimRouter extends EventEmitter {
     }
     for (const row of [...this.activeUsers.rows()]) this.activeUsers.remove(row.get('.id') as string);
   }
+}
+
+/**
+ * What a fresh RouterOS 7 shows in these menus: a dynamic address-list entry (as a DNS-named
+ * entry or a firewall `add-src-to-address-list` rule would make) and the built-in dynamic
+ * filter rule that carries the fasttrack counters.
+ */
+function seedFirewall(router: SimRouter): void {
+  router.filterRules.add([
+    ['chain', 'forward'],
+    ['action', 'passthrough'],
+    ['log', 'false'],
+    ['log-prefix', ''],
+    ['invalid', 'false'],
+    ['dynamic', 'true'],
+    ['disabled', 'false'],
+    ['comment', 'special dummy rule to show fasttrack counters'],
+  ]);
+  router.addressLists.add([
+    ['list', 'port-scanners'],
+    ['address', '192.0.2.66'],
+    ['creation-time', formatTimestamp(new Date())],
+    ['timeout', '23:59:59'],
+    ['dynamic', 'true'],
+    ['disabled', 'false'],
+  ]);
 }
 
 function toTrueFalse(value: string, name: string): string {

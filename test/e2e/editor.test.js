@@ -14,7 +14,7 @@ const { openEditorPage, editorSteps } = require('./helpers/editor');
 const { loadExamples, mergeExamples } = require('../../scripts/demo/examples');
 const { REPO_ROOT, PACKAGE } = require('../../scripts/demo/node-red-runner');
 
-const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel'];
+const PALETTE_TYPES = ['routeros-command', 'routeros-listen', 'routeros-cancel', 'routeros-ensure'];
 const OUR_TYPES = ['routeros-connection', 'routeros-fleet', ...PALETTE_TYPES];
 const CONNECTION_ID = 'routeros-sim-connection';
 
@@ -290,11 +290,11 @@ describe('e2e: the editor in headless Chromium', function () {
     (await page.inputValue('select#node-input-connection')).should.equal(CONNECTION_ID);
     await pressDone();
 
-    for (const type of ['routeros-listen', 'routeros-cancel']) {
+    for (const type of ['routeros-listen', 'routeros-cancel', 'routeros-ensure']) {
       await openEditor(added[type]);
       await page.selectOption('select#node-input-connection', CONNECTION_ID);
       if (type === 'routeros-listen') await page.locator('#node-input-autoStart').uncheck();
-      else await page.fill('#node-input-tag', 'interface-watch');
+      else if (type === 'routeros-cancel') await page.fill('#node-input-tag', 'interface-watch');
       await pressDone();
     }
     const invalid = await page.evaluate(
@@ -315,6 +315,15 @@ describe('e2e: the editor in headless Chromium', function () {
     });
     byId(added['routeros-listen']).should.have.properties({ command: '/interface/listen', autoStart: false });
     byId(added['routeros-cancel']).should.have.properties({ tag: 'interface-watch' });
+    // The ensure dialog's defaults: leave dynamic entries alone, keep unlisted ones, no dry run.
+    byId(added['routeros-ensure']).should.have.properties({
+      path: '/ip/firewall/address-list',
+      keys: 'list,address',
+      unlisted: 'keep',
+      skipDynamic: true,
+      dryRun: false,
+      connection: CONNECTION_ID,
+    });
     // The plus button's dialog was cancelled: still exactly one connection.
     deployed.filter((n) => n.type === 'routeros-connection').should.have.length(1);
     expectCleanConsole();

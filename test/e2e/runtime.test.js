@@ -15,7 +15,14 @@ const { waitFor } = require('../helpers/wait');
 const SECRET = 'e2e-Pa55word-never-shown';
 const CONNECTION_ID = 'routeros-sim-connection';
 const FLEET_ID = 'routeros-sim-fleet';
-const OUR_TYPES = ['routeros-connection', 'routeros-fleet', 'routeros-command', 'routeros-listen', 'routeros-cancel'];
+const OUR_TYPES = [
+  'routeros-connection',
+  'routeros-fleet',
+  'routeros-command',
+  'routeros-listen',
+  'routeros-cancel',
+  'routeros-ensure',
+];
 
 /** Adds the password to the shared connection and fleet nodes, as the editor sends it on deploy. */
 function withPassword(flows) {
@@ -101,7 +108,7 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     (await api.json('GET', '/settings')).version.replace(/-git$/, '').should.equal(wanted);
   });
 
-  it('loads the pack from the working tree with its four node types', async function () {
+  it('loads the pack from the working tree with its node types', async function () {
     const nodes = await api.nodes();
     const ours = nodes.filter((set) => set.module === PACKAGE.name);
     ours
@@ -286,6 +293,66 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     const second = (await comms.nextDebug('rosex06-debug', { since: pressed })).payload;
     const sparkline = (line) => /^CPU \d+% (\S+) /.exec(line)[1];
     sparkline(second).length.should.equal(sparkline(first).length + 1); // one more reading
+    noProblemsSince(since);
+  });
+
+  it('09: the blocklist: a dry run writes nothing, apply makes the list, a second apply has nothing to do', async function () {
+    const since = await deployExample('09');
+    const blocked = () => stack.sim.router.print('/ip/firewall/address-list').filter((r) => r.list === 'blocked');
+    const before = blocked().length;
+
+    await api.inject('rosex09-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex09-debug-diff', { since })).payload;
+    dry.should.containEql('+ list=blocked address=203.0.113.7 comment=scanner');
+    dry.length.should.equal(3 + before);
+    blocked().length.should.equal(before);
+
+    const applied = comms.mark();
+    await api.inject('rosex09-inject-apply');
+    (await comms.nextDebug('rosex09-debug-diff', { since: applied })).payload.should.eql(dry);
+    blocked()
+      .map((r) => r.address)
+      .sort()
+      .should.eql(['198.51.100.0/24', '203.0.113.7', '203.0.113.8']);
+    // The dynamic entry of another list is still there.
+    stack.sim.router
+      .print('/ip/firewall/address-list')
+      .some((r) => r.dynamic === 'true')
+      .should.be.true();
+
+    const again = comms.mark();
+    await api.inject('rosex09-inject-apply');
+    (await comms.nextDebug('rosex09-debug-diff', { since: again })).payload.should.eql([]);
+    (await comms.nextDebug('rosex09-debug-report', { since: again })).payload.should.have.properties({
+      changed: false,
+      unchanged: 3,
+    });
+    noProblemsSince(since);
+  });
+
+  it("10: DNS as code: dry run, apply, and 01:00:00 equals the router's 1h on the next run", async function () {
+    const since = await deployExample('10');
+    const managed = () => stack.sim.router.print('/ip/dns/static').filter((r) => r.comment === 'dns-as-code');
+
+    await api.inject('rosex10-inject-dry-run');
+    const dry = (await comms.nextDebug('rosex10-debug-diff', { since })).payload;
+    dry.should.containEql('+ comment=dns-as-code name=nas.home.arpa address=192.168.88.10 ttl=1h');
+    managed().length.should.equal(0);
+
+    const applied = comms.mark();
+    await api.inject('rosex10-inject-apply');
+    (await comms.nextDebug('rosex10-debug-diff', { since: applied })).payload.should.eql(dry);
+    managed()
+      .map((r) => `${r.name} ${r.address} ${r.ttl}`)
+      .should.eql([
+        'nas.home.arpa 192.168.88.10 1h',
+        'printer.home.arpa 192.168.88.20 1h',
+        'router.home.arpa 192.168.88.1 1d',
+      ]);
+
+    const again = comms.mark();
+    await api.inject('rosex10-inject-dry-run');
+    (await comms.nextDebug('rosex10-debug-diff', { since: again })).payload.should.eql([]);
     noProblemsSince(since);
   });
 

@@ -15,6 +15,7 @@ const ourNodes = [
   require('../../nodes/routeros-command.js'),
   require('../../nodes/routeros-listen.js'),
   require('../../nodes/routeros-cancel.js'),
+  require('../../nodes/routeros-ensure.js'),
 ];
 const coreNodes = [
   core('common/25-catch.js'),

@@ -1,5 +1,8 @@
 import { Handler, Words, trap } from '../context';
+import { addressListMenu } from './address-list';
 import { consoleInspect } from './console';
+import { dnsMenu, dnsStaticMenu } from './dns';
+import { filterMenu } from './filter';
 import { interfaceMenu } from './interface';
 import { ipAddressMenu } from './ip-address';
 import { monitorTraffic } from './monitor-traffic';
@@ -17,6 +20,11 @@ const MENUS: Record<string, Record<string, Handler>> = {
   interface: { ...interfaceMenu, 'monitor-traffic': monitorTraffic },
   ip: {},
   'ip/address': ipAddressMenu,
+  'ip/dns': dnsMenu,
+  'ip/dns/static': dnsStaticMenu,
+  'ip/firewall': {},
+  'ip/firewall/address-list': addressListMenu,
+  'ip/firewall/filter': filterMenu,
   system: {},
   'system/identity': identityMenu,
   'system/resource': resourceMenu,
@@ -26,6 +34,16 @@ const MENUS: Record<string, Record<string, Handler>> = {
 };
 
 export type Resolution = { handler: Handler } | { traps: Words[] };
+
+/** Commands that change configuration: the router counts them per session (SimRouter.writeCount). */
+const WRITE_COMMANDS = new Set(['add', 'set', 'remove', 'move', 'unset', 'enable', 'disable', 'reset', 'comment']);
+
+function counted(handler: Handler): Handler {
+  return (ctx) => {
+    ctx.router.countWrite(ctx.session.id);
+    handler(ctx);
+  };
+}
 
 /**
  * Finds the handler for a command path. The failures are worded as RouterOS 7 words them: a
@@ -47,5 +65,6 @@ export function resolveCommand(path: string): Resolution {
   }
   const commands = MENUS[menu];
   const handler = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
-  return handler ? { handler } : { traps: [trap('no such command')] };
+  if (!handler) return { traps: [trap('no such command')] };
+  return { handler: WRITE_COMMANDS.has(name) ? counted(handler) : handler };
 }

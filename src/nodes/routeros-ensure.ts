@@ -1,0 +1,89 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { InputError } from '../client';
+import { EnsureOptions, ensure, parseKeys, parseRestrict } from '../desired';
+import { failInput } from './shared/errors';
+import { ConnectionBinding, useConnection } from './shared/use-connection';
+
+interface EnsureDef extends NodeDef {
+  connection: string;
+  path: string;
+  /** Comma or space separated property names; empty for a one-object menu. */
+  keys: string;
+  unlisted: 'keep' | 'remove';
+  /** One query per line, such as `?list=blocked`. */
+  restrict: string;
+  skipDynamic: boolean;
+  keepOrder: boolean;
+  dryRun: boolean;
+  /** Empty: no limit. */
+  maxChanges: string;
+}
+
+type Send = (m: NodeMessage) => void;
+
+/** The node's configuration with the message's overrides (msg.dryRun, msg.maxChanges). */
+function optionsFor(def: EnsureDef, msg: NodeMessageInFlow): EnsureOptions {
+  const options: EnsureOptions = {
+    path: def.path,
+    keys: parseKeys(def.keys),
+    unlisted: def.unlisted === 'remove' ? 'remove' : 'keep',
+    restrict: parseRestrict(def.restrict),
+    skipDynamic: def.skipDynamic !== false,
+    keepOrder: def.keepOrder === true,
+    dryRun: def.dryRun === true,
+  };
+  const configured = String(def.maxChanges ?? '').trim();
+  if (configured !== '') options.maxChanges = Number(configured);
+  if (msg.dryRun !== undefined) {
+    if (typeof msg.dryRun !== 'boolean') throw new InputError('msg.dryRun must be true or false');
+    options.dryRun = msg.dryRun;
+  }
+  if (msg.maxChanges !== undefined) {
+    if (typeof msg.maxChanges !== 'number') throw new InputError('msg.maxChanges must be a number');
+    options.maxChanges = msg.maxChanges;
+  }
+  return options;
+}
+
+/** Maps a message (the desired entries) to an ensure run on the connection's router and back. */
+export = function (RED: NodeAPI): void {
+  function RouterOSEnsure(this: Node, def: EnsureDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const binding: ConnectionBinding = useConnection(RED, node, def.connection);
+
+    node.on('input', async (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
+      try {
+        const options = optionsFor(def, msg);
+        const session = binding.session();
+        const result = await ensure(session, msg.payload, options, { timeout: binding.connection?.callTimeout });
+        const { report, diff } = result;
+        msg.payload = report;
+        const routeros = typeof msg.routeros === 'object' && msg.routeros !== null ? msg.routeros : {};
+        msg.routeros = { ...routeros, path: options.path, diff };
+        if (result.error) {
+          // Catch gets the error; msg.payload says what was applied before it (or, refused, what would be).
+          failInput(node, result.error, msg, done);
+          return;
+        }
+        const count = report.added.length + report.updated.length + report.removed.length + report.moved.length;
+        const key = report.dryRun ? 'routeros-ensure.status.dryRun' : 'routeros-ensure.status.applied';
+        node.status({
+          fill: count > 0 ? (report.dryRun ? 'yellow' : 'blue') : 'green',
+          shape: 'dot',
+          text: count > 0 ? RED._(key, { count }) : RED._('routeros-ensure.status.inSync'),
+        });
+        send(msg);
+        done();
+      } catch (err) {
+        failInput(node, err, msg, done);
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      binding.release().then(done, done);
+    });
+  }
+
+  RED.nodes.registerType('routeros-ensure', RouterOSEnsure);
+};
