@@ -180,6 +180,11 @@ describe('e2e: the editor in headless Chromium', function () {
     }
     const overlaps = [];
     const check = async (where, list) => {
+      // The editable list fills its rows as the dialog builds; wait for them.
+      await page.waitForFunction((sel) => {
+        const ol = document.querySelector(sel);
+        return ol && ol.children.length > 0;
+      }, list);
       const l = await layoutOf(list);
       if (l.lastItemBottom > l.boxBottom + 1 || l.boxBottom > l.addButtonTop + 1) {
         overlaps.push(
@@ -428,7 +433,9 @@ describe('e2e: the editor in headless Chromium', function () {
     // The picture for the README: no selection, no notifications, the RouterOS palette in view.
     await page.evaluate(() => {
       RED.view.select({ nodes: [] });
-      $('.red-ui-notification').remove();
+      // Hidden, not removed: a notification still fading out would then find no parent to
+      // leave (a page error in Node-RED's own code).
+      $('.red-ui-notification').css('visibility', 'hidden');
     });
     await page
       .locator('#red-ui-palette .red-ui-palette-node[data-palette-type="routeros-cancel"]')
