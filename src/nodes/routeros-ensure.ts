@@ -1,11 +1,19 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { InputError } from '../client';
 import { EnsureOptions, ensure, parseKeys, parseRestrict } from '../desired';
+import { configuredRouters, FleetSend } from './command/fleet-command';
+import { ensureOnFleet } from './ensure/fleet-ensure';
 import { failInput } from './shared/errors';
 import { ConnectionBinding, useConnection } from './shared/use-connection';
+import { FleetBinding, useFleet } from './shared/use-fleet';
 
 interface EnsureDef extends NodeDef {
+  /** `fleet`: every router a message names of a routeros-fleet; otherwise the connection's router. */
+  targetType?: 'connection' | 'fleet';
   connection: string;
+  fleet?: string;
+  /** With a fleet: the routers when a message names none ("*", or names / host:port). */
+  routers?: string;
   path: string;
   /** Comma or space separated property names; empty for a one-object menu. */
   keys: string;
@@ -19,7 +27,7 @@ interface EnsureDef extends NodeDef {
   maxChanges: string;
 }
 
-type Send = (m: NodeMessage) => void;
+type Send = (m: NodeMessage | Array<NodeMessage | null>) => void;
 
 /** The node's configuration with the message's overrides (msg.dryRun, msg.maxChanges). */
 function optionsFor(def: EnsureDef, msg: NodeMessageInFlow): EnsureOptions {
@@ -50,11 +58,20 @@ export = function (RED: NodeAPI): void {
   function RouterOSEnsure(this: Node, def: EnsureDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const binding: ConnectionBinding = useConnection(RED, node, def.connection);
+    const onFleet = def.targetType === 'fleet';
+    const fleetBinding: FleetBinding | undefined = onFleet ? useFleet(RED, node, def.fleet) : undefined;
+    const binding: ConnectionBinding | undefined = onFleet ? undefined : useConnection(RED, node, def.connection);
 
     node.on('input', async (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
       try {
         const options = optionsFor(def, msg);
+        if (fleetBinding) {
+          const routers = msg.router !== undefined ? msg.router : configuredRouters(def.routers);
+          await ensureOnFleet(RED, node, fleetBinding.fleet(), msg, { options, routers }, send as FleetSend);
+          done();
+          return;
+        }
+        if (!binding) throw new InputError('no RouterOS connection is configured for this node', 'ENOCONNECTION');
         const session = binding.session();
         const result = await ensure(session, msg.payload, options, { timeout: binding.connection?.callTimeout });
         const { report, diff } = result;
@@ -81,7 +98,8 @@ export = function (RED: NodeAPI): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      binding.release().then(done, done);
+      const release = fleetBinding ? fleetBinding.release() : (binding?.release() ?? Promise.resolve());
+      release.then(done, done);
     });
   }
 

@@ -14,7 +14,7 @@ const SCRIPT_FILE = path.join(root, 'resources', 'routeros-editor.js');
 const SCRIPT_URL = `resources/${pkg.name}/routeros-editor.js`;
 const USERS = ['routeros-command', 'routeros-listen'];
 /** The cancel dialog loads it too, for the connection-or-fleet fields only. */
-const LOADED_BY = [...USERS, 'routeros-cancel'];
+const LOADED_BY = [...USERS, 'routeros-cancel', 'routeros-ensure'];
 
 const API = {
   asText: 1,
