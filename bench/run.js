@@ -43,7 +43,16 @@ const FULL = {
   listen: { sizes: [100_000, 1_000_000], rounds: [3, 3], plainSizes: [1_000_000] },
   concurrency: { count: 1000, rounds: 9 },
   // 1,000 simulated routers, 100 at once; faults: 100 refusing and 50 silent among them.
-  fleet: { count: 1000, concurrency: 100, rounds: 7, faultRounds: 5, refused: 100, silent: 50, faultTimeoutMs: 2000 },
+  fleet: {
+    count: 1000,
+    concurrency: 100,
+    rounds: 7,
+    faultRounds: 5,
+    refused: 100,
+    silent: 50,
+    faultTimeoutMs: 2000,
+    listen: { routers: 200, events: 50_000, rounds: 3, timeoutMs: 60_000 },
+  },
   warmRows: 10_000,
 };
 const SMOKE = {
@@ -52,7 +61,16 @@ const SMOKE = {
   stream: { sizes: [300, 3000], rounds: [1, 1] },
   listen: { sizes: [300, 3000], rounds: [1, 1], plainSizes: [3000] },
   concurrency: { count: 50, rounds: 2 },
-  fleet: { count: 20, concurrency: 5, rounds: 1, faultRounds: 1, refused: 2, silent: 1, faultTimeoutMs: 1000 },
+  fleet: {
+    count: 20,
+    concurrency: 5,
+    rounds: 1,
+    faultRounds: 1,
+    refused: 2,
+    silent: 1,
+    faultTimeoutMs: 1000,
+    listen: { routers: 5, events: 200, rounds: 1, timeoutMs: 20_000 },
+  },
   warmRows: 100,
 };
 

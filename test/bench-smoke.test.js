@@ -8,14 +8,14 @@ require('should');
 const RUN = path.join(__dirname, '..', 'bench', 'run.js');
 
 describe('benchmark smoke run', function () {
-  this.timeout(120_000);
+  this.timeout(150_000);
 
   it('runs every scenario at tiny size, exits 0 and prints the table', async function () {
     const { code, stdout, stderr } = await new Promise((resolve) => {
       execFile(
         process.execPath,
         [RUN, '--smoke'],
-        { timeout: 110_000, maxBuffer: 8 * 1024 * 1024 },
+        { timeout: 140_000, maxBuffer: 8 * 1024 * 1024 },
         (err, out, errOut) => resolve({ code: err ? (err.code ?? err.signal) : 0, stdout: out, stderr: errOut }),
       );
     });
@@ -42,6 +42,14 @@ describe('benchmark smoke run', function () {
       stdout.should.containEql(measure);
     }
     stdout.should.match(/cold: summary with 2 refusing \+ 1 silent of 20 .*errors: 2 ECONNREFUSED, 1 ETIMEOUT/);
+    // The fleet listen: every event sent reached the counting node, the same number per router.
+    stdout.should.match(
+      /listen on 5 routers of a fleet, events\/s .*\| [\d.]+ k? ?events\/s .*round, 0 lost of 200 sent;/,
+    );
+    stdout.should.match(
+      /listen on 1 router of a fleet, events\/s .*\| [\d.]+ k? ?events\/s .*round, 0 lost of 200 sent;/,
+    );
+    stdout.should.not.containEql('NOT the same count');
     stdout.should.not.match(/\bfailed\b/);
     stdout.should.not.containEql('written to');
   });

@@ -10,7 +10,7 @@
 // then the memory and file descriptors of the pool, and fan-outs with refusing and silent
 // routers among the others. Returns { title, rows, failures } for the fleet table.
 const { runRounds, WorkerProcess } = require('./child');
-const { summary, num, spread } = require('./stats');
+const { summary, num, si, spread } = require('./stats');
 
 const ms = (v) => `${num(v)} ms`;
 const kb = (bytes) => `${num(bytes / 1024)} KB`;
@@ -49,6 +49,63 @@ function faultyList(names, ports, freePorts, { refused, silent }) {
     }
   });
   return { routers, healthy, stalled, refusedCount: r, silentCount: s };
+}
+
+/**
+ * Events/s through a routeros-listen node on a fleet of `ports.length` routers
+ * (workers/fleet-listen.js) while the routers' process changes an interface on each of them
+ * (workers/fleet-sim.js, `events` changes in all, spread evenly): a warm-up, then `rounds`.
+ * The rate is the events counted over the time from the first to the last at the counting node.
+ */
+async function measureListen(sim, ports, names, { events, rounds, timeoutMs }) {
+  const count = ports.length;
+  const perRouter = Math.max(1, Math.round(events / count));
+  const worker = new WorkerProcess('fleet-listen', { ports, names });
+  try {
+    await worker.next(undefined, 120_000);
+    // Ready once an event from every router came through (the streams are up): bounded tries.
+    let seen = 0;
+    for (let tries = 0; tries < 30 && seen < count; tries++) {
+      await sim.next({ type: 'run', params: { action: 'changes', count, perRouter: 1 } }, 30_000);
+      ({ seen } = await worker.next({ type: 'run', params: { action: 'seen', timeoutMs: 1000 } }, 30_000));
+    }
+    if (seen < count) throw new Error(`events from only ${seen} of ${count} routers`);
+    const runs = [];
+    for (let round = 0; round <= rounds; round++) {
+      await worker.next({ type: 'run', params: { action: 'reset' } }, 30_000);
+      const made = await sim.next({ type: 'run', params: { action: 'changes', count, perRouter } }, timeoutMs);
+      const got = await worker.next(
+        { type: 'run', params: { action: 'collect', want: made.made, timeoutMs } },
+        timeoutMs + 30_000,
+      );
+      if (round > 0) runs.push({ ...got, made: made.made, makeMs: made.ms, makeCpuMs: made.cpuMs });
+    }
+    await worker.next({ type: 'finish' }, 30_000);
+    const rate = summary(runs.map((r) => r.received / (r.ms / 1000)));
+    const makeRate = summary(runs.map((r) => r.made / (r.makeMs / 1000)));
+    const made = runs.reduce((n, r) => n + r.made, 0);
+    const lost = made - runs.reduce((n, r) => n + r.received, 0);
+    const even = runs.every((r) => r.least === perRouter && r.most === perRouter);
+    // CPU time per event in each process: on a shared 2-core machine neither process gets a
+    // core of its own, so the rate follows the CPU they get; these say where it goes.
+    const perEvent = (cpu, n) => `${spread(summary(runs.map((r) => (1000 * r[cpu]) / r[n])), (v) => num(v))} µs`;
+    return {
+      measure: `listen on ${count} router${count === 1 ? '' : 's'} of a fleet, events/s through routeros-listen to a counting node`,
+      ours: `${spread(rate, si)} events/s`,
+      a: '',
+      b: '',
+      vsA: '',
+      vsB: '',
+      target: '— (measured)',
+      status: '',
+      note: `${perRouter} events per router per round, ${lost} lost of ${made} sent${
+        even ? '' : ', NOT the same count from every router'
+      }; the routers' process made them at ${spread(makeRate, si)} events/s; CPU per event: Node-RED ${perEvent('cpuMs', 'received')}, routers ${perEvent('makeCpuMs', 'made')}`,
+    };
+  } catch (err) {
+    worker.kill();
+    throw err;
+  }
 }
 
 async function runFleet(config, { log = () => undefined } = {}) {
@@ -233,15 +290,15 @@ async function runFleet(config, { log = () => undefined } = {}) {
         note: `${spread(slowdown, times)} the time`,
       });
     }
-    rows.push({
-      measure: 'listen on 200 routers at once, events/s through the nodes',
-      ours: 'not measured',
-      a: '',
-      b: '',
-      vsA: '',
-      vsB: '',
-      note: 'TODO: the listen node fleet mode landed after this scenario; not benchmarked yet',
-    });
+    // Listen: routeros-listen on a fleet of many routers, then of one, each in a fresh Node-RED.
+    for (const routers of [config.listen.routers, 1]) {
+      log(`5 fleet: listen on ${routers} router${routers === 1 ? '' : 's'}`);
+      try {
+        rows.push(await measureListen(sim, ports.slice(0, routers), names.slice(0, routers), config.listen));
+      } catch (err) {
+        failures.push(`fleet listen on ${routers}: ${err.message}`);
+      }
+    }
   } catch (err) {
     failures.push(`fleet: ${err.message}`);
   } finally {

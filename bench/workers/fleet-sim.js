@@ -4,12 +4,42 @@
 // Messages (`run` params): { action: 'ports' } → every router's port; { action: 'stall',
 // indexes } → those routers accept connections and never answer (the others behave again);
 // { action: 'free-ports', count } → loopback ports nothing listens on (bound, then released);
-// { action: 'connections' } → connections open now and accepted so far.
+// { action: 'connections' } → connections open now and accepted so far; { action: 'changes',
+// count, perRouter } → the first `count` routers each change ether1's comment `perRouter` times
+// (a listen streams each as a `!re`), round after round over the routers, yielding to the event
+// loop between rounds so the sockets drain as it goes; returns the changes made, the time and
+// the CPU time it took.
 const net = require('node:net');
 const path = require('node:path');
-const { serveWorker } = require('../lib/child');
+const { serveWorker, now, msSince } = require('../lib/child');
 const { ROOT, CREDENTIALS } = require('../lib/clients');
 const { openFds, requireFds } = require('../lib/fds');
+
+/** Changes per router and round, at least ~50 changes per round however few routers. */
+const CHANGES_PER_ROUND = 50;
+/** Comments never repeat one after the other (setting the same value is no change, no event). */
+let serial = 0;
+
+/** Interface changes on the first `count` routers, `perRouter` each; bounded by both. */
+async function makeChanges(fleet, count, perRouter) {
+  const routers = fleet.routers.slice(0, count).map((sim) => sim.router);
+  const batch = Math.max(1, Math.ceil(CHANGES_PER_ROUND / routers.length));
+  const started = now();
+  const cpu = process.cpuUsage();
+  let made = 0;
+  for (let k = 0; k < perRouter; k += batch) {
+    const upTo = Math.min(perRouter, k + batch);
+    const first = serial;
+    serial += upTo - k;
+    for (const router of routers) {
+      for (let j = 0; j < upTo - k; j++) router.setInterface('ether1', { comment: `bench ${first + j}` });
+    }
+    made += routers.length * (upTo - k);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const used = process.cpuUsage(cpu);
+  return { made, ms: msSince(started), cpuMs: (used.user + used.system) / 1000 };
+}
 
 /** Binds `count` ephemeral loopback ports at once (so they differ), then releases them. */
 async function freePorts(count) {
@@ -57,6 +87,8 @@ serveWorker({
         return { ports: await freePorts(params.count) };
       case 'connections':
         return { open: fleet.openConnections, total: fleet.totalConnections };
+      case 'changes':
+        return makeChanges(fleet, params.count, params.perRouter);
       default:
         throw new Error(`unknown action ${params.action}`);
     }
