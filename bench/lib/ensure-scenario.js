@@ -8,7 +8,7 @@ const { summary, spread, num } = require('./stats');
 
 // Each size runs with the simulator answering at once (loopback) and 1 ms away each way (a
 // router on the LAN): pipelining pays in round trips, which loopback hardly has.
-const FULL = { size: 50_000, rounds: 5, latencies: [0, 1] };
+const FULL = { size: 50_000, rounds: 5, latencies: [0, 1, 5] };
 const SMOKE = { size: 500, rounds: 1, latencies: [0, 1] };
 
 async function ensureScenario(bench, smoke) {
