@@ -77,16 +77,17 @@ class WorkerProcess {
 }
 
 /**
- * Starts one worker per side, runs `rounds` rounds (alternating the order), then asks each
+ * Starts one worker per side (worker `name`, or the side's own `worker`), runs `rounds` rounds (alternating the order), then asks each
  * for its final figures. Returns { [side]: { reps: [...], final, error } }; never rejects.
  * `params(side, round)` gives what each run gets (optional).
  */
 async function runRounds(name, sides, { rounds, setupTimeoutMs, runTimeoutMs, execArgv = {}, params }) {
   const out = {};
   const workers = {};
-  for (const { side, args } of sides) {
+  for (const { side, args, worker: workerName } of sides) {
     out[side] = { reps: [], final: undefined, error: undefined };
-    const worker = new WorkerProcess(name, args, execArgv[side] ?? []);
+    // A side may run another worker than the scenario's (a baseline measured alongside).
+    const worker = new WorkerProcess(workerName ?? name, args, execArgv[side] ?? []);
     workers[side] = worker;
     try {
       await worker.next(undefined, setupTimeoutMs);
