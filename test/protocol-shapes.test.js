@@ -78,6 +78,20 @@ describe('protocol: row shapes (parseReply)', function () {
     check(sentences);
   });
 
+  it('values from a few thousand (too many for one key table), then unique, stay exact', function () {
+    const sentences = [];
+    for (let i = 0; i < 30000; i++) {
+      const addr = i < 20000 ? `198.51.100.${i % 250}/${24 + (i % 9)}` : `2001:db8:${i.toString(16)}::/64`;
+      sentences.push(
+        sentence([
+          ['dst-address', addr],
+          ['gateway', `gw${i % 4}`],
+        ]),
+      );
+    }
+    check(sentences);
+  });
+
   it('a key that is a prefix of another, empty values and values holding "="', function () {
     const sentences = [];
     for (let i = 0; i < 600; i++) {

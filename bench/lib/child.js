@@ -149,8 +149,18 @@ function serveWorker({ setup, run, finish }) {
     }, fail);
 }
 
-/** Peak RSS of this process so far, in bytes. */
+/**
+ * Peak RSS of this process so far, in bytes. On Linux from VmHWM: `maxRSS` (getrusage) starts a
+ * forked child at its parent's RSS at the time of the fork (kept across exec), so a worker
+ * started while the bench holds a 300 MB reply would report at least that.
+ */
 function peakRss() {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
 
