@@ -77,7 +77,7 @@ class WorkerProcess {
 }
 
 /**
- * Starts one worker per side, runs `rounds` rounds (alternating the order), then asks each
+ * Starts one worker per side (worker `name`, or the side's own `worker`), runs `rounds` rounds (alternating the order), then asks each
  * for its final figures. Returns { [side]: { reps: [...], final, error } }; never rejects.
  * `params(side, round)` gives what each run gets (optional). A side runs bench/workers/<name>.js
  * unless it names another worker file (`worker`).
@@ -85,9 +85,10 @@ class WorkerProcess {
 async function runRounds(name, sides, { rounds, setupTimeoutMs, runTimeoutMs, execArgv = {}, params }) {
   const out = {};
   const workers = {};
-  for (const { side, args, worker: file } of sides) {
+  for (const { side, args, worker: workerName } of sides) {
     out[side] = { reps: [], final: undefined, error: undefined };
-    const worker = new WorkerProcess(file ?? name, args, execArgv[side] ?? []);
+    // A side may run another worker than the scenario's (a baseline measured alongside).
+    const worker = new WorkerProcess(workerName ?? name, args, execArgv[side] ?? []);
     workers[side] = worker;
     try {
       await worker.next(undefined, setupTimeoutMs);
@@ -149,8 +150,18 @@ function serveWorker({ setup, run, finish }) {
     }, fail);
 }
 
-/** Peak RSS of this process so far, in bytes. */
+/**
+ * Peak RSS of this process so far, in bytes. On Linux from VmHWM: `maxRSS` (getrusage) starts a
+ * forked child at its parent's RSS at the time of the fork (kept across exec), so a worker
+ * started while the bench holds a 300 MB reply would report at least that.
+ */
 function peakRss() {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
 

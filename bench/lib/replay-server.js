@@ -6,6 +6,7 @@
 const net = require('node:net');
 const { encodeSentence, SentenceSplitter, tagOf } = require('./wire');
 const { encodeRoutes } = require('./rows');
+const { encodeBgpRoutes } = require('./bgp-rows');
 
 class ReplayServer {
   constructor() {
@@ -29,9 +30,10 @@ class ReplayServer {
   /**
    * Makes `command` replay `rows` route rows and `!done`. Pre-encodes the reply for `tag` now,
    * so that no encoding happens while a client is being timed. Returns the reply size in bytes.
+   * `shape`: 'repeating' (lib/rows.js) or 'unique' (lib/bgp-rows.js, a unique prefix a row).
    */
-  setReplay(command, rows, tag) {
-    const entry = { rows, buffers: new Map() };
+  setReplay(command, rows, tag, shape = 'repeating') {
+    const entry = { rows, shape, buffers: new Map() };
     this.replays.set(command, entry);
     return this.replyFor(entry, tag).length;
   }
@@ -44,7 +46,7 @@ class ReplayServer {
     let buffer = entry.buffers.get(tag);
     if (!buffer) {
       // A tag we did not prepare for: encode it now (slow, and counted in that client's time).
-      buffer = encodeRoutes(entry.rows, tag).buffer;
+      buffer = (entry.shape === 'unique' ? encodeBgpRoutes : encodeRoutes)(entry.rows, tag).buffer;
       if (entry.buffers.size > 4) entry.buffers.clear();
       entry.buffers.set(tag, buffer);
     }

@@ -7,6 +7,7 @@ const path = require('node:path');
 const { Bench } = require('tinybench');
 const { serveWorker, peakRss } = require('../lib/child');
 const { encodeRoutes } = require('../lib/rows');
+const { encodeBgpRoutes } = require('../lib/bgp-rows');
 const { ROOT, DIST } = require('../lib/clients');
 
 const TAG = '2';
@@ -73,8 +74,8 @@ function check(side, outcome, rows) {
 }
 
 serveWorker({
-  setup({ side, rows, chunkSize = 65536 }) {
-    const { buffer, bytes } = encodeRoutes(rows, TAG);
+  setup({ side, rows, shape = 'repeating', chunkSize = 65536 }) {
+    const { buffer, bytes } = (shape === 'unique' ? encodeBgpRoutes : encodeRoutes)(rows, TAG);
     const chunks = chunksOf(buffer, chunkSize);
     const decode = side === 'ours' ? oursDecoder(chunks) : nodeRouterosDecoder(chunks);
     return { side, rows, bytes, decode };

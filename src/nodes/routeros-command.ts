@@ -45,9 +45,10 @@ export = function (RED: NodeAPI): void {
       const result = await session.call(command, params, { timeout: connection.connection?.callTimeout });
       msg.routeros = { command, tag: result.tag };
       const shaped = shapeReply(RED, msg, result, shape);
-      // An array inside the array: every message to the node's one output.
+      // Split: one send per message. Given as one array, the runtime would deep-clone every
+      // message after the first (payload and all), though each part is already its own copy.
       if (!Array.isArray(shaped)) send(shaped);
-      else if (shaped.length > 0) send([shaped]);
+      else for (const part of shaped) send(part);
       if (connection.connection?.session) node.status(connectionStatus(connection.connection.session.state, undefined));
     }
 

@@ -1,4 +1,4 @@
-import { latin1 } from './text';
+import { asciiString } from './ascii';
 
 /**
  * Interns short ASCII strings straight from bytes. Replies repeat the same attribute names on
@@ -16,6 +16,8 @@ const SLOT_BITS = 13; // 8192 slots
 
 export class StringInterner {
   private readonly slots: string[] = new Array<string>(1 << SLOT_BITS).fill('');
+  /** Whether the last `lookup` that returned a string found it already there. */
+  hit = false;
 
   /** Bytes [start, end) as a string, or undefined when they are not short ASCII. */
   lookup(buf: Buffer, start: number, end: number): string | undefined {
@@ -32,10 +34,14 @@ export class StringInterner {
     if (known.length === length) {
       let i = 0;
       while (i < length && known.charCodeAt(i) === buf[start + i]) i++;
-      if (i === length) return known;
+      if (i === length) {
+        this.hit = true;
+        return known;
+      }
     }
-    const text = latin1(buf, start, end);
+    const text = asciiString(buf, start, end);
     this.slots[slot] = text;
+    this.hit = false;
     return text;
   }
 

@@ -1,6 +1,7 @@
 import { ProtocolError } from './errors';
 import { RawSentence } from './decoder';
 import { StringInterner } from './intern';
+import { ShapeCache, ShapeNode } from './shapes';
 import { decodeText, TextEncoding } from './text';
 
 /** The reply words RouterOS sends; anything else is kept as `unknown`. */
@@ -61,6 +62,23 @@ function isTagWord(buf: Buffer, start: number, end: number): boolean {
 const NO_EXTRA: string[] = [];
 const sharedInterner = new StringInterner();
 
+// One shape cache per interner (the interner stands for "one peer's strings").
+const shapeCaches = new WeakMap<StringInterner, ShapeCache>();
+let lastInterner: StringInterner | undefined;
+let lastShapes: ShapeCache | undefined;
+
+function shapesFor(interner: StringInterner): ShapeCache {
+  if (interner === lastInterner && lastShapes) return lastShapes;
+  let shapes = shapeCaches.get(interner);
+  if (!shapes) {
+    shapes = new ShapeCache();
+    shapeCaches.set(interner, shapes);
+  }
+  lastInterner = interner;
+  lastShapes = shapes;
+  return shapes;
+}
+
 /**
  * Turns a decoded sentence into a Reply. Short ASCII names and values are interned (see
  * StringInterner); everything else is decoded with the connection's text encoding. Pass a
@@ -74,19 +92,15 @@ export function parseReply(
   const { buffer, starts, ends, count } = sentence;
   if (count === 0) throw new ProtocolError('empty sentence', 'EEMPTYSENTENCE');
   const word = text(buffer, starts[0], ends[0], encoding, interner);
-  const attributes: Attributes = {};
+  const shapes = shapesFor(interner);
+  let node: ShapeNode | undefined = shapes.begin();
   let extra = NO_EXTRA;
   let tag: string | undefined;
   for (let i = 1; i < count; i++) {
     const start = starts[i];
     const end = ends[i];
     if (buffer[start] === EQUALS) {
-      let eq = start + 1;
-      while (eq < end && buffer[eq] !== EQUALS) eq++;
-      const key = text(buffer, start + 1, eq, encoding, interner);
-      // "=name" without a second "=" is read as an empty value.
-      const value = eq < end ? text(buffer, eq + 1, end, encoding, interner) : '';
-      setAttribute(attributes, key, value);
+      if (node !== undefined) node = shapes.step(node, buffer, start, end, encoding);
     } else if (isTagWord(buffer, start, end)) {
       tag = text(buffer, start + 5, end, encoding, interner);
     } else {
@@ -94,7 +108,26 @@ export function parseReply(
       extra.push(decodeText(buffer, start, end, encoding));
     }
   }
+  const attributes = (node && shapes.finish(node)) ?? attributesOf(sentence, encoding, interner);
   return { type: replyTypeOf(word), word, tag, attributes, extra };
+}
+
+/** The general path: attribute by attribute (rows the shape cache gives up on). */
+function attributesOf(sentence: RawSentence, encoding: TextEncoding, interner: StringInterner): Attributes {
+  const { buffer, starts, ends, count } = sentence;
+  const attributes: Attributes = {};
+  for (let i = 1; i < count; i++) {
+    const start = starts[i];
+    const end = ends[i];
+    if (buffer[start] !== EQUALS) continue;
+    let eq = start + 1;
+    while (eq < end && buffer[eq] !== EQUALS) eq++;
+    const key = text(buffer, start + 1, eq, encoding, interner);
+    // "=name" without a second "=" is read as an empty value.
+    const value = eq < end ? text(buffer, eq + 1, end, encoding, interner) : '';
+    setAttribute(attributes, key, value);
+  }
+  return attributes;
 }
 
 function text(buf: Buffer, start: number, end: number, encoding: TextEncoding, interner: StringInterner): string {

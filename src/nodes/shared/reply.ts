@@ -25,15 +25,19 @@ export function shapeReply(
     msg.payload = convert(oneshotReply(result));
     return msg;
   }
-  const rows = result.rows.map(convert);
+  const rows = shape.parseValues ? result.rows.map(convert) : result.rows;
   if (!shape.split) {
     msg.payload = rows;
     return msg;
   }
   const id = RED.util.generateId();
   const nested = Object.prototype.hasOwnProperty.call(msg, 'parts');
+  // Each part is a deep copy of the message without its payload (the row is the payload, and
+  // each row is already an object of its own), so the input's payload is not copied per row.
+  const base: NodeMessage = { ...msg };
+  delete base.payload;
   return rows.map((row, index) => {
-    const part: NodeMessage = RED.util.cloneMessage(msg);
+    const part: NodeMessage = RED.util.cloneMessage(base);
     part.payload = row;
     const parts = { id, index, count: rows.length, type: 'array', len: 1 };
     part.parts = nested ? { parts: part.parts, ...parts } : parts;
