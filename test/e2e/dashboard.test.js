@@ -3,7 +3,8 @@
 // `npm start` does) deployed against the simulator, its page opened in headless Chromium. The
 // chart gains points, the gauges show numbers, the table lists the simulator's interfaces and
 // follows a toggle on the router, the change list records it, the page's switch cancels and
-// restarts the traffic monitor; the browser console stays clean. Takes docs/dashboard.png.
+// restarts the traffic monitor; the fleet page lists the stack's fleet and shows a stopped router
+// down; the browser console stays clean. Takes docs/dashboard.png.
 const fs = require('node:fs');
 const path = require('node:path');
 require('should');
@@ -172,5 +173,29 @@ describe('e2e: the live dashboard example in headless Chromium', function () {
     changes[0][1].should.equal('live traffic on (ether1, ether2)');
     await morePoints((await chartPoints()).length, 4);
     stack.comms.problems(since).should.eql([]);
+  });
+
+  it('lists every fleet router on the fleet page, and shows a stopped one down after the next poll', async function () {
+    await page.goto(stack.nr.url + '/dashboard/fleet');
+    const names = stack.fleet.names;
+    names.length.should.equal(3);
+    const allUp = (r) => r.length === names.length && r.every((row) => row[4] === 'up');
+    let rows = await tableWhere('fleet-table', allUp, `${names.length} routers up`);
+    rows.map((r) => r[0]).should.eql(names);
+    for (const row of rows) {
+      row[1].should.equal(row[0], 'identity'); // the simulated routers are named by identity
+      row[2].should.match(/^\d+\.\d+/, 'version');
+      row[3].should.match(/\d+s$/, 'uptime');
+    }
+
+    const stopped = names[1];
+    await stack.fleet.routers[1].stop();
+    await stack.api.inject('rosex11-fleet-tick');
+    rows = await tableWhere('fleet-table', (r) => /^down/.test(r[1] && r[1][4]), `${stopped} down`);
+    rows.map((r) => r[0]).should.eql(names);
+    rows[1].slice(0, 2).should.eql([stopped, stopped], 'a down router keeps its identity');
+    rows[1][3].should.equal('');
+    rows[0][4].should.equal('up');
+    rows[2][4].should.equal('up');
   });
 });
