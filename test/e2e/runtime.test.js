@@ -336,7 +336,7 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
 
     await api.inject('rosex10-inject-dry-run');
     const dry = (await comms.nextDebug('rosex10-debug-diff', { since })).payload;
-    dry.should.containEql('+ comment=dns-as-code name=nas.home.arpa address=192.168.88.10 ttl=1h');
+    dry.should.containEql('+ comment=dns-as-code name=nas.home.arpa address=192.0.2.10 ttl=1h');
     managed().length.should.equal(0);
 
     const applied = comms.mark();
@@ -344,11 +344,7 @@ describe('e2e: the pack in a real Node-RED runtime', function () {
     (await comms.nextDebug('rosex10-debug-diff', { since: applied })).payload.should.eql(dry);
     managed()
       .map((r) => `${r.name} ${r.address} ${r.ttl}`)
-      .should.eql([
-        'nas.home.arpa 192.168.88.10 1h',
-        'printer.home.arpa 192.168.88.20 1h',
-        'router.home.arpa 192.168.88.1 1d',
-      ]);
+      .should.eql(['nas.home.arpa 192.0.2.10 1h', 'printer.home.arpa 192.0.2.20 1h', 'router.home.arpa 192.0.2.1 1d']);
 
     const again = comms.mark();
     await api.inject('rosex10-inject-dry-run');
