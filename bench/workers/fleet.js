@@ -11,7 +11,10 @@
 // refusing and silent routers (ours), { mode: 'memory' } RSS and file descriptors per pooled
 // connection (ours, in a process started with `memoryProbe`).
 const { serveWorker, collectGarbage, now, msSince } = require('../lib/child');
-const { CREDENTIALS, ours } = require('../lib/clients');
+const path = require('node:path');
+const { CREDENTIALS, DIST, ours } = require('../lib/clients');
+// The fleet node's own session settings, so the bench measures what the node runs.
+const { sessionOptions } = require(path.join(DIST, 'nodes', 'shared', 'settings'));
 const { openFds, requireFds } = require('../lib/fds');
 const { forEachLimit } = require('../lib/limit');
 const { summary } = require('../lib/stats');
@@ -25,20 +28,16 @@ const COMMAND = '/system/resource/print';
 const WARM_UPS = 5;
 const WARM_RUNS = 3;
 
-/** The session settings of a routeros-fleet node (sessionOptions in src/nodes/shared/settings.ts). */
+/** The session settings a routeros-fleet node gives its pool (with its keepalive and login retry defaults). */
 function fleetSession(timeoutMs) {
-  return {
+  return sessionOptions({
     username: CREDENTIALS.username,
     password: CREDENTIALS.password,
     encoding: 'utf8',
-    connectTimeout: timeoutMs,
-    timeout: timeoutMs,
-    idleProbeInterval: 30_000,
-    probeTimeout: timeoutMs,
-    livenessTimeout: Math.min(2000, timeoutMs / 3),
-    loginRetryDelay: 300_000,
-    yieldBetweenChunks: true,
-  };
+    timeoutMs,
+    keepaliveMs: 30_000,
+    loginRetryMs: 300_000,
+  });
 }
 
 function checkRow(row, where) {

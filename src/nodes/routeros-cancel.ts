@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { InputError, RouterOSError } from '../client';
-import { configuredRouters } from './command/fleet-command';
+import { routersOf } from './shared/fleet-routers';
 import { failInput } from './shared/errors';
 import type { RouterOSFleetNode } from './shared/fleet-types';
 import { connectionStatus } from './shared/status';
@@ -33,7 +33,7 @@ export = function (RED: NodeAPI): void {
           throw new InputError('no tag to cancel: set one in the node or send it as msg.tag');
         }
         if (onFleet) {
-          const spec = msg.router !== undefined ? msg.router : (configuredRouters(def.routers) ?? '*');
+          const spec = routersOf(msg, def.routers, '*');
           const routers = await cancelOnFleet((binding as FleetBinding).fleet(), spec, tag);
           msg.payload = { tag, cancelled: true, routers };
         } else {

@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { normaliseCommand } from '../client';
-import { configuredRouters, FleetSend, runOnFleet } from './command/fleet-command';
+import { FleetSend, runOnFleet } from './command/fleet-command';
+import { routersOf } from './shared/fleet-routers';
 import { failInput } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { ReplyShape, shapeReply } from './shared/reply';
@@ -57,7 +58,7 @@ export = function (RED: NodeAPI): void {
       const command = normaliseCommand(chooseCommand(def.command, msg));
       msg.routeros = { command };
       const params = await resolveParams(RED, node, def, msg);
-      const routers = msg.router !== undefined ? msg.router : configuredRouters(def.routers);
+      const routers = routersOf(msg, def.routers);
       await runOnFleet(RED, node, target, msg, { command, params, routers, shape }, send as FleetSend);
     }
 

@@ -1,7 +1,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { InputError } from '../client';
 import { EnsureOptions, ensure, parseKeys, parseRestrict } from '../desired';
-import { configuredRouters, FleetSend } from './command/fleet-command';
+import { FleetSend } from './command/fleet-command';
+import { routersOf } from './shared/fleet-routers';
 import { ensureOnFleet } from './ensure/fleet-ensure';
 import { failInput } from './shared/errors';
 import { ConnectionBinding, useConnection } from './shared/use-connection';
@@ -66,7 +67,7 @@ export = function (RED: NodeAPI): void {
       try {
         const options = optionsFor(def, msg);
         if (fleetBinding) {
-          const routers = msg.router !== undefined ? msg.router : configuredRouters(def.routers);
+          const routers = routersOf(msg, def.routers);
           await ensureOnFleet(RED, node, fleetBinding.fleet(), msg, { options, routers }, send as FleetSend);
           done();
           return;

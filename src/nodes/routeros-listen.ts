@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { buildCommandWords, checkTag, InputError, normaliseCommand } from '../client';
-import { configuredRouters } from './command/fleet-command';
+import { routersOf } from './shared/fleet-routers';
 import { failInput, reportError } from './shared/errors';
 import { chooseCommand, CommandConfig, resolveParams } from './shared/params';
 import { useConnection } from './shared/use-connection';
@@ -50,7 +50,7 @@ export = function (RED: NodeAPI): void {
       startStreams: async (msg, streamRequest, events) => {
         if (!fleetBinding) return singleStream(session(), streamRequest, events);
         const fleet = fleetBinding.fleet();
-        const spec = msg.router !== undefined ? msg.router : configuredRouters(def.routers);
+        const spec = routersOf(msg, def.routers);
         return fleetStreams(fleet.pool(), fleet.targets(spec).routers, streamRequest, events);
       },
       translate: RED._,

@@ -1,20 +1,12 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import { CommandParams, fanOut, PoolRouter, RouterInfo } from '../../client';
+import { CommandParams, fanOut, PoolRouter } from '../../client';
 import { reportRouterError } from '../shared/errors';
+import { routerAddress, summaryPayload } from '../shared/fleet-routers';
 import type { RouterOSFleetNode } from '../shared/fleet-types';
 import { ReplyShape, shapeReply } from '../shared/reply';
 
 /** The two outputs of a command node on a fleet: per-router replies, then the summary. */
 export type FleetSend = (messages: [NodeMessage | NodeMessage[] | null, NodeMessage | null]) => void;
-
-/** The node's own router setting: "*", or names / host:port separated by commas or spaces. */
-export function configuredRouters(setting: string | undefined): string | string[] | undefined {
-  const items = String(setting ?? '')
-    .split(/[\s,]+/)
-    .filter((item) => item !== '');
-  if (items.length === 0) return undefined;
-  return items.length === 1 ? items[0] : items;
-}
 
 /**
  * Runs one command on every router a message names, at most the fleet's "at once" together.
@@ -52,28 +44,17 @@ export async function runOnFleet(
       out.router = router.name;
       if (outcome.ok) {
         const { result, info } = outcome.value;
-        out.routeros = { command, tag: result.tag, router: info ?? whereOnly(router) };
+        out.routeros = { command, tag: result.tag, router: info ?? routerAddress(router) };
         const shaped = shapeReply(RED, out, result, shape);
         if (!Array.isArray(shaped) || shaped.length > 0) send([shaped, null]);
       } else {
-        out.routeros = { command, router: whereOnly(router) };
+        out.routeros = { command, router: routerAddress(router) };
         reportRouterError(node, outcome.error, out);
       }
     },
   );
   const done: NodeMessage = RED.util.cloneMessage(msg);
-  done.payload = targets.elsewhere.length > 0 ? { ...summary, elsewhere: targets.elsewhere } : summary;
+  done.payload = summaryPayload(summary, targets);
   done.routeros = { command };
   send([null, done]);
-}
-
-function whereOnly(router: PoolRouter): RouterInfo {
-  return {
-    name: router.name,
-    host: router.host,
-    port: router.port,
-    identity: undefined,
-    version: undefined,
-    board: undefined,
-  };
 }

@@ -1,8 +1,9 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import { fanOut, PoolRouter, RouterInfo } from '../../client';
+import { fanOut, PoolRouter } from '../../client';
 import { checkDesired, ensure, EnsureOptions, EnsureResult, menuPath } from '../../desired';
 import type { FleetSend } from '../command/fleet-command';
 import { reportRouterError } from '../shared/errors';
+import { routerInfo, summaryPayload } from '../shared/fleet-routers';
 import type { RouterOSFleetNode } from '../shared/fleet-types';
 
 /**
@@ -38,14 +39,7 @@ export async function ensureOnFleet(
     (outcome, router) => {
       const out: NodeMessage = RED.util.cloneMessage(msg);
       out.router = router.name;
-      const where: RouterInfo = pool.knownInfo(router) ?? {
-        name: router.name,
-        host: router.host,
-        port: router.port,
-        identity: undefined,
-        version: undefined,
-        board: undefined,
-      };
+      const where = routerInfo(pool, router);
       if (outcome.ok) {
         out.payload = outcome.value.report;
         out.routeros = { path: options.path, diff: outcome.value.diff, router: where };
@@ -59,7 +53,7 @@ export async function ensureOnFleet(
     },
   );
   const done: NodeMessage = RED.util.cloneMessage(msg);
-  done.payload = targets.elsewhere.length > 0 ? { ...summary, elsewhere: targets.elsewhere } : summary;
+  done.payload = summaryPayload(summary, targets);
   done.routeros = { path: options.path, dryRun: options.dryRun };
   send([null, done]);
 }
